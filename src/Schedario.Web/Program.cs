@@ -1,1 +1,71 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor.Services;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+using Schedario.Web.Components;
+using Schedario.Web.Data;
+using Schedario.Web.Demo;
+using Schedario.Web.Identity;
+using Schedario.Web.Registry;
+using Schedario.Web.Shared;
+
+var builder = WebApplication.CreateBuilder(args);
+var startup = StartupOptions.Read(builder.Configuration, builder.Environment);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSchedarioData(builder.Configuration, builder.Environment);
+builder.Services.AddSchedarioIdentity(builder.Configuration);
+builder.Services.AddRegistry();
+builder.Services.AddDemoData();
+
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+{
+    doc.Info.Title = "Schedario API";
+    doc.Info.Description = "REST API of Schedario, the call-center CRM. Get a token at POST /api/v1/auth/token and send it as `Authorization: Bearer`.";
+    return Task.CompletedTask;
+}));
+builder.Services.AddLocalization();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddOpenTelemetry().WithMetrics(m => m
+    .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.EntityFrameworkCore", "Schedario")
+    .AddPrometheusExporter());
+
+var app = builder.Build();
+
+await app.Services.InitializeDatabaseAsync(startup);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLocalization(new RequestLocalizationOptions()
+    .SetDefaultCulture("it-IT")
+    .AddSupportedCultures("it-IT", "en-US")
+    .AddSupportedUICultures("it-IT", "en-US"));
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Policies.Administrator);
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("Schedario API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+
+var api = app.MapGroup("/api/v1");
+api.MapAuthApi();
+api.MapRegistryApi();
+
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var url in app.Urls) app.Logger.LogInformation("Schedario is running: open {Url}", url);
+});
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Schedario.Web.Data;
+
+public static class DataSetup
+{
+    /// <summary>Registers <see cref="SchedarioDb"/> on the configured provider (SQLite by default).</summary>
+    public static IServiceCollection AddSchedarioData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var provider = ReadProvider(configuration);
+        var connectionString = configuration.GetConnectionString("Schedario");
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Schedario is not set.");
+            services.AddDbContext<SchedarioDb, PostgresSchedarioDb>(o => ConfigurePostgres(o, connectionString));
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                var dataDir = Path.Combine(environment.ContentRootPath, "..", "..", "data");
+                if (!File.Exists(Path.Combine(environment.ContentRootPath, "Schedario.Web.csproj")))
+                    dataDir = Path.Combine(environment.ContentRootPath, "data");
+                Directory.CreateDirectory(dataDir);
+                connectionString = $"Data Source={Path.GetFullPath(Path.Combine(dataDir, "schedario.db"))}";
+            }
+            services.AddDbContext<SchedarioDb, SqliteSchedarioDb>(o => ConfigureSqlite(o, connectionString));
+        }
+        services.AddHealthChecks().AddDbContextCheck<SchedarioDb>("database");
+        return services;
+    }
+
+    public static DatabaseProvider ReadProvider(IConfiguration configuration) =>
+        configuration["Database:Provider"] switch
+        {
+            null or "" => DatabaseProvider.Sqlite,
+            var p when p.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) => DatabaseProvider.Sqlite,
+            var p when p.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || p.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase) => DatabaseProvider.Postgres,
+            var p => throw new InvalidOperationException($"Unknown Database:Provider '{p}'. Use Sqlite or Postgres."),
+        };
+
+    internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+
+    internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
+
+    /// <summary>Applies migrations; on SQLite also turns on WAL so readers never wait on the writer.</summary>
+    public static async Task MigrateAsync(this SchedarioDb db, CancellationToken ct = default)
+    {
+        if (db.Provider == DatabaseProvider.Sqlite)
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        await db.Database.MigrateAsync(ct);
+    }
+}
+
+// Design-time factories: `dotnet ef` builds each context without starting the host.
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteSchedarioDb>
+{
+    public SqliteSchedarioDb CreateDbContext(string[] args)
+    {
+        var b = new DbContextOptionsBuilder<SqliteSchedarioDb>();
+        DataSetup.ConfigureSqlite(b, "Data Source=design.db");
+        return new SqliteSchedarioDb(b.Options);
+    }
+}
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresSchedarioDb>
+{
+    public PostgresSchedarioDb CreateDbContext(string[] args)
+    {
+        var b = new DbContextOptionsBuilder<PostgresSchedarioDb>();
+        DataSetup.ConfigurePostgres(b, "Host=localhost;Database=design");
+        return new PostgresSchedarioDb(b.Options);
+    }
+}
