@@ -18,6 +18,11 @@ public abstract class SchedarioDb(DbContextOptions options) : IdentityDbContext<
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(SchedarioDb).Assembly);
+        // Our Guid keys are made by the entity itself (Guid v7). Saying so lets EF insert a new child
+        // added to a loaded record's list instead of mistaking it for an existing row to update.
+        foreach (var entity in builder.Model.GetEntityTypes())
+            if (entity.FindPrimaryKey()?.Properties is [{ ClrType: var t } key] && t == typeof(Guid) && entity.ClrType.Namespace?.StartsWith("Schedario") == true)
+                key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
         foreach (var type in typeof(SchedarioDb).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IProviderModelConfiguration).IsAssignableFrom(t)))
             ((IProviderModelConfiguration)Activator.CreateInstance(type)!).Configure(builder, Provider);

@@ -86,7 +86,8 @@ public static class CustomerWriter
 
     static void ValidatePlace(string? postalCode, string? province, string path, FieldErrors errors)
     {
-        if (!string.IsNullOrWhiteSpace(postalCode) && !PostalCode.IsValid(PostalCode.Normalize(postalCode)))
+        // Letters are a typo, not something to strip; a CAP that lost its leading zero in Excel is fine.
+        if (!string.IsNullOrWhiteSpace(postalCode) && (postalCode.Any(char.IsLetter) || !PostalCode.IsValid(PostalCode.Normalize(postalCode))))
             errors.Add($"{path}.postalCode", "CAP non valido: cinque cifre.");
         if (!string.IsNullOrWhiteSpace(province) && ItalianProvinces.NormalizeCode(province) is null)
             errors.Add($"{path}.province", $"Provincia sconosciuta: '{province}'. Usare la sigla (MI, RM, NA…).");

@@ -11,7 +11,7 @@ using Schedario.Web.Data;
 namespace Schedario.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSchedarioDb))]
-    [Migration("20261123002109_Initial")]
+    [Migration("20261123002647_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -254,7 +254,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Registry.Consent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("At")
@@ -296,7 +295,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Registry.Customer", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("City")
@@ -444,7 +442,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Registry.CustomerAddress", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("City")
@@ -497,7 +494,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Registry.CustomerCharacteristic", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("CharacteristicId")
@@ -533,7 +529,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Registry.CustomerEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -564,7 +559,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Registry.CustomerPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CustomerId")
@@ -605,7 +599,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Registry.CustomerSite", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("City")
@@ -650,7 +643,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Registry.Referent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CustomerId")

@@ -2,6 +2,7 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using Schedario.Web.Data;
@@ -11,9 +12,11 @@ using Schedario.Web.Data;
 namespace Schedario.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSchedarioDb))]
-    partial class PostgresSchedarioDbModelSnapshot : ModelSnapshot
+    [Migration("20261123002659_Initial")]
+    partial class Initial
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder
@@ -262,7 +265,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Registry.Consent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("At")
@@ -304,7 +306,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Registry.Customer", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("City")
@@ -455,7 +456,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Registry.CustomerAddress", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("City")
@@ -508,7 +508,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Registry.CustomerCharacteristic", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("CharacteristicId")
@@ -544,7 +543,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Registry.CustomerEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -575,7 +573,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Registry.CustomerPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CustomerId")
@@ -616,7 +613,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Registry.CustomerSite", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("City")
@@ -661,7 +657,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Registry.Referent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CustomerId")
