@@ -37,6 +37,8 @@ public sealed class AppServer : IAsyncDisposable
             var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
             var address = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
                 ?? throw new InvalidOperationException("The app started but reports no http address.");
+            // Clients made by the factory (API set-up in browser tests) talk to the real listener.
+            factory.ClientOptions.BaseAddress = new Uri(address);
             return new AppServer(factory, address.TrimEnd('/'));
         }
         catch

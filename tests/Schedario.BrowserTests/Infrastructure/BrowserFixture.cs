@@ -113,6 +113,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Logs in as <c>admin</c> with the test admin password.</summary>
+    /// <summary>
+    /// Waits until the page's Blazor circuit is connected: before that a page is only prerendered
+    /// HTML, and clicks or typing do not reach the server.
+    /// </summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
     public Task LoginAsAdminAsync(IPage page) =>
         LoginAsync(page, SchedarioAppFactory.AdminUserName, SchedarioAppFactory.AdminPassword);
 

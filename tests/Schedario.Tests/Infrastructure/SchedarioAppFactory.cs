@@ -76,7 +76,7 @@ public class SchedarioAppFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> CreateClientAsAsync(string userName, string password)
     {
         var token = await GetTokenAsync(userName, password).ConfigureAwait(false);
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
@@ -87,7 +87,7 @@ public class SchedarioAppFactory : WebApplicationFactory<Program>
     /// <summary>Asks <c>POST /api/v1/auth/token</c> for an access token; throws with the response if refused.</summary>
     public async Task<string> GetTokenAsync(string userName, string password)
     {
-        using var anonymous = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var anonymous = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });
         using var response = await anonymous.PostAsJsonAsync("/api/v1/auth/token", new { userName, password }).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
