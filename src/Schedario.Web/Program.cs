@@ -8,6 +8,7 @@ using Schedario.Web.Data;
 using Schedario.Web.Demo;
 using Schedario.Web.Identity;
 using Schedario.Web.Registry;
+using Schedario.Web.Registry.Import;
 using Schedario.Web.Shared;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSchedarioData(builder.Configuration, builder.Environment);
 builder.Services.AddSchedarioIdentity(builder.Configuration);
 builder.Services.AddRegistry();
+builder.Services.AddRegistryImport(builder.Configuration);
 builder.Services.AddDemoData();
 
 builder.Services.AddProblemDetails();
@@ -54,9 +56,10 @@ app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Policies.Admi
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("Schedario API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
 
-var api = app.MapGroup("/api/v1");
+var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Api);
 api.MapAuthApi();
 api.MapRegistryApi();
+api.MapImportApi();
 
 app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

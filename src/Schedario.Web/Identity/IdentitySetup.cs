@@ -64,6 +64,10 @@ public static class IdentitySetup
                 .RequireAuthenticatedUser()
                 .RequireAssertion(ctx => !ctx.User.HasClaim(AppClaimsPrincipalFactory.DisabledClaim, "true"))
                 .Build())
+            // The REST API authenticates by bearer token only: a browser's cookie cannot be
+            // ridden into an API call from another site (no CSRF on the API).
+            .AddPolicy(Policies.Api, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme).RequireAuthenticatedUser()
+                .RequireAssertion(ctx => !ctx.User.HasClaim(AppClaimsPrincipalFactory.DisabledClaim, "true")))
             .AddPolicy(Policies.Administrator, p => p.RequireRole(Roles.Administrator))
             .AddPolicy(Policies.ManageRegistry, p => p.RequireRole(Roles.Administrator, Roles.Supervisor, Roles.BackOffice));
         services.AddCascadingAuthenticationState();
@@ -85,6 +89,7 @@ public static class IdentitySetup
 
 public static class Policies
 {
+    public const string Api = "Api";
     public const string Administrator = "Administrator";
     public const string ManageRegistry = "ManageRegistry";
 }

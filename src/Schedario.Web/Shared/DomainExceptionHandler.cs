@@ -16,6 +16,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
             ConcurrencyException c => new ProblemDetails { Status = 409, Title = "Modifica concorrente", Detail = c.Message },
             ConflictException c => Conflict(c),
             RuleException r => new ProblemDetails { Status = 422, Title = "Regola non rispettata", Detail = r.Message, Extensions = { ["rule"] = r.Rule } },
+            Registry.Import.FileTooLargeException f => new ProblemDetails { Status = 413, Title = "File troppo grande", Detail = f.Message },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Richiesta non valida", Detail = b.Message },
             _ => null,
         };

@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using Schedario.Web.Data;
+
+namespace Schedario.Web.Registry.Import;
+
+/// <summary>
+/// Inserts many new records with their child rows. On PostgreSQL it streams binary COPY (the
+/// change tracker is for forms, not for a million rows); on SQLite it batches through EF inside
+/// one transaction, which SQLite turns into a single fast write. Column lists come from the EF
+/// model, so a new property is copied without touching this code.
+/// </summary>
+public static class BulkWriter
+{
+    public static async Task InsertAsync(SchedarioDb db, IReadOnlyList<Customer> customers, CancellationToken ct)
+    {
+        if (customers.Count == 0) return;
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            await CopyAsync(db, customers, ct);
+            return;
+        }
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            db.AddRange(customers);
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    static async Task CopyAsync(SchedarioDb db, IReadOnlyList<Customer> customers, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
+        await CopyRowsAsync(db, connection, customers, ct);
+        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Addresses), ct);
+        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Referents), ct);
+        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Phones), ct);
+        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Emails), ct);
+        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Sites), ct);
+        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Consents), ct);
+        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Characteristics), ct);
+    }
+
+    static async Task CopyRowsAsync<T>(SchedarioDb db, NpgsqlConnection connection, IEnumerable<T> rows, CancellationToken ct) where T : class
+    {
+        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var columns = Columns.Get(entity, table);
+        using var enumerator = rows.GetEnumerator();
+        if (!enumerator.MoveNext()) return;
+        var sql = $"COPY \"{table.Name}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) FROM STDIN (FORMAT BINARY)";
+        await using var importer = await connection.BeginBinaryImportAsync(sql, ct);
+        do
+        {
+            await importer.StartRowAsync(ct);
+            foreach (var column in columns)
+            {
+                var value = column.Read(enumerator.Current);
+                if (value is null) await importer.WriteNullAsync(ct);
+                else await importer.WriteAsync(value, column.DataTypeName, ct);
+            }
+        } while (enumerator.MoveNext());
+        await importer.CompleteAsync(ct);
+    }
+
+    sealed record Column(string Name, string DataTypeName, Func<object, object?> Read);
+
+    /// <summary>Column lists per entity, built once from the model.</summary>
+    static class Columns
+    {
+        static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, Column[]> Cache = new();
+
+        public static Column[] Get(IEntityType entity, StoreObjectIdentifier table) => Cache.GetOrAdd(entity, e =>
+            e.GetProperties().Select(p =>
+            {
+                var getter = p.GetGetter();
+                var converter = p.GetValueConverter() ?? p.GetTypeMapping().Converter;
+                // "character varying(100)" → "character varying": the importer wants the type, not its facets.
+                var storeType = p.GetColumnType(table)!;
+                var paren = storeType.IndexOf('(');
+                var dataTypeName = paren < 0 ? storeType : storeType[..paren];
+                Func<object, object?> read = converter is null
+                    ? getter.GetClrValueUsingContainingEntity
+                    : entityObj => getter.GetClrValueUsingContainingEntity(entityObj) is { } v ? converter.ConvertToProvider(v) : null;
+                return new Column(p.GetColumnName(table)!, dataTypeName, read);
+            }).ToArray());
+    }
+}

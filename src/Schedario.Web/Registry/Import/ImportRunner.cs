@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Schedario.Web.Data;
+
+namespace Schedario.Web.Registry.Import;
+
+/// <summary>
+/// Runs one import: streams the file in batches, normalises and validates every row through
+/// <see cref="CustomerWriter"/>, matches by external id (update) or finds duplicates by normalised
+/// tax code, phone and e-mail (skip), writes the new records in bulk, and keeps the job's progress
+/// and the per-row errors up to date. A batch commits as a whole; a re-run of the same file finds
+/// its rows by external id, so it updates and never duplicates.
+/// </summary>
+public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<ImportRunner> log)
+{
+    public const int BatchSize = 5_000;
+    const int MaxErrorsStored = 100_000;
+
+    public async Task RunAsync(Guid jobId, CancellationToken ct)
+    {
+        var job = await db.Set<ImportJob>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct);
+        if (job is null || job.Status is ImportStatus.Completed or ImportStatus.Reverted) return;
+        var watch = Stopwatch.StartNew();
+        var counters = new Counters();
+        await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Running).SetProperty(j => j.StartedAt, clock.GetUtcNow().UtcDateTime), ct);
+        try
+        {
+            var mapping = JsonSerializer.Deserialize<Dictionary<string, string>>(job.MappingJson) ?? [];
+            var file = ImportFile.Open(job.StoredPath, job.FileName);
+            var fieldOfColumn = file.Headers.Select(h => mapping.TryGetValue(h, out var f) && ImportFields.Keys.Contains(f) ? f : null).ToArray();
+            var seen = new SeenKeys();
+            var batch = new List<(int Row, string?[] Values)>(BatchSize);
+            foreach (var row in file.Rows())
+            {
+                batch.Add(row);
+                if (batch.Count < BatchSize) continue;
+                await ProcessBatchAsync(job, fieldOfColumn, batch, seen, counters, ct);
+                batch.Clear();
+            }
+            await ProcessBatchAsync(job, fieldOfColumn, batch, seen, counters, ct);
+            await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Completed).SetProperty(j => j.FinishedAt, clock.GetUtcNow().UtcDateTime), ct);
+            log.LogInformation("Import {Job}: {Rows} rows in {Seconds:0.0} s ({Inserted} new, {Updated} updated, {Duplicates} duplicates, {Failed} refused)",
+                jobId, counters.Processed, watch.Elapsed.TotalSeconds, counters.Inserted, counters.Updated, counters.Duplicates, counters.Failed);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Import {Job} failed", jobId);
+            var message = ex.Message.Length > 1900 ? ex.Message[..1900] : ex.Message;
+            await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Failed).SetProperty(j => j.Error, message)
+                .SetProperty(j => j.FinishedAt, clock.GetUtcNow().UtcDateTime), CancellationToken.None);
+        }
+    }
+
+    Task<int> SetAsync(Guid id, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<ImportJob>> set, CancellationToken ct) =>
+        db.Set<ImportJob>().Where(j => j.Id == id).ExecuteUpdateAsync(set, ct);
+
+    sealed class Counters
+    {
+        public int Processed, Inserted, Updated, Duplicates, Failed, Unmatched, ErrorsStored;
+    }
+
+    /// <summary>Tax codes, phones and e-mails already written by this import: duplicates inside the file.</summary>
+    sealed class SeenKeys
+    {
+        public readonly HashSet<string> TaxCodes = new(StringComparer.Ordinal);
+        public readonly HashSet<string> Phones = new(StringComparer.Ordinal);
+        public readonly HashSet<string> Emails = new(StringComparer.Ordinal);
+    }
+
+    sealed record Candidate(int Row, string?[] Raw, CustomerInput Input, Customer Customer);
+
+    async Task ProcessBatchAsync(ImportJob job, string?[] fieldOfColumn, List<(int Row, string?[] Values)> batch, SeenKeys seen, Counters counters, CancellationToken ct)
+    {
+        if (batch.Count == 0) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var errors = new List<ImportRowError>();
+        var candidates = new List<Candidate>(batch.Count);
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (row, raw) in batch)
+        {
+            values.Clear();
+            for (var i = 0; i < fieldOfColumn.Length; i++)
+                if (fieldOfColumn[i] is { } field) values[field] = raw[i];
+            var input = ImportFields.ToInput(values, now);
+            var problems = CustomerWriter.Validate(input);
+            if (problems.Any)
+            {
+                counters.Failed++;
+                foreach (var (field, messages) in problems.All)
+                    errors.Add(Error(job.Id, row, field, string.Join(" ", messages), raw));
+                continue;
+            }
+            var customer = new Customer { CreatedByImportId = job.Id };
+            CustomerWriter.Apply(input, customer, job.CreatedBy, now);
+            candidates.Add(new Candidate(row, raw, input, customer));
+        }
+
+        // Rows whose external id is already in the registry are updates (or skipped in insert mode).
+        var externalIds = candidates.Select(c => c.Customer.ExternalId).OfType<string>().ToList();
+        var existing = externalIds.Count == 0 ? [] : await db.Set<Customer>().AsNoTracking()
+            .Where(c => c.ExternalId != null && externalIds.Contains(c.ExternalId))
+            .Select(c => new { c.Id, c.ExternalId }).ToDictionaryAsync(c => c.ExternalId!, c => c.Id, ct);
+        var updates = new List<(Candidate, Guid)>();
+        var inserts = new List<Candidate>();
+        var batchExternalIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in candidates)
+        {
+            var ext = c.Customer.ExternalId;
+            if (ext is not null && !batchExternalIds.Add(ext))
+            {
+                counters.Duplicates++;
+                errors.Add(Error(job.Id, c.Row, "externalId", $"Codice esterno '{ext}' ripetuto nel file.", c.Raw));
+            }
+            else if (ext is not null && existing.TryGetValue(ext, out var id))
+            {
+                if (job.Mode == ImportMode.Insert)
+                {
+                    counters.Duplicates++;
+                    errors.Add(Error(job.Id, c.Row, "externalId", $"Codice esterno '{ext}' già presente in anagrafica.", c.Raw));
+                }
+                else updates.Add((c, id));
+            }
+            else if (job.Mode == ImportMode.Update)
+            {
+                counters.Unmatched++;
+                errors.Add(Error(job.Id, c.Row, "externalId", ext is null ? "Manca il codice esterno: in aggiornamento serve per trovare l'anagrafica." : $"Nessuna anagrafica con codice esterno '{ext}'.", c.Raw));
+            }
+            else inserts.Add(c);
+        }
+
+        inserts = await DropDuplicatesAsync(job, inserts, seen, errors, counters, ct);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await BulkWriter.InsertAsync(db, inserts.Select(c => c.Customer).ToList(), ct);
+        if (updates.Count > 0) await UpdateAsync(updates, job.CreatedBy, now, ct);
+        counters.Inserted += inserts.Count;
+        counters.Updated += updates.Count;
+        counters.Processed += batch.Count;
+        var toStore = errors.Take(Math.Max(0, MaxErrorsStored - counters.ErrorsStored)).ToList();
+        if (toStore.Count > 0)
+        {
+            db.AddRange(toStore);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            counters.ErrorsStored += toStore.Count;
+        }
+        await SetAsync(job.Id, s => s
+            .SetProperty(j => j.ProcessedRows, counters.Processed).SetProperty(j => j.Inserted, counters.Inserted)
+            .SetProperty(j => j.Updated, counters.Updated).SetProperty(j => j.Duplicates, counters.Duplicates)
+            .SetProperty(j => j.Failed, counters.Failed).SetProperty(j => j.Unmatched, counters.Unmatched), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>New rows that share a tax code, phone or e-mail with a record (or an earlier row) are duplicates.</summary>
+    async Task<List<Candidate>> DropDuplicatesAsync(ImportJob job, List<Candidate> inserts, SeenKeys seen, List<ImportRowError> errors, Counters counters, CancellationToken ct)
+    {
+        if (inserts.Count == 0) return inserts;
+        var taxCodes = inserts.Select(c => c.Customer.TaxCode).OfType<string>().Distinct().ToList();
+        var phones = inserts.SelectMany(c => c.Customer.Phones.Select(p => p.E164)).Distinct().ToList();
+        var emails = inserts.SelectMany(c => c.Customer.Emails.Select(e => e.Address)).Distinct().ToList();
+        var knownTax = taxCodes.Count == 0 ? [] : (await db.Set<Customer>().Where(c => c.TaxCode != null && taxCodes.Contains(c.TaxCode)).Select(c => c.TaxCode!).ToListAsync(ct)).ToHashSet();
+        var knownPhones = phones.Count == 0 ? [] : (await db.Set<CustomerPhone>().Where(p => phones.Contains(p.E164)).Select(p => p.E164).Distinct().ToListAsync(ct)).ToHashSet();
+        var knownEmails = emails.Count == 0 ? [] : (await db.Set<CustomerEmail>().Where(e => emails.Contains(e.Address)).Select(e => e.Address).Distinct().ToListAsync(ct)).ToHashSet();
+
+        var kept = new List<Candidate>(inserts.Count);
+        foreach (var c in inserts)
+        {
+            var cust = c.Customer;
+            string? reason = null, field = null;
+            if (cust.TaxCode is { } tc && (knownTax.Contains(tc) || seen.TaxCodes.Contains(tc)))
+                (field, reason) = ("taxCode", $"Duplicato: codice fiscale {tc} già presente.");
+            else if (cust.Phones.FirstOrDefault(p => knownPhones.Contains(p.E164) || seen.Phones.Contains(p.E164)) is { } phone)
+                (field, reason) = ("phone", $"Duplicato: telefono {phone.E164} già presente.");
+            else if (cust.Emails.FirstOrDefault(e => knownEmails.Contains(e.Address) || seen.Emails.Contains(e.Address)) is { } email)
+                (field, reason) = ("email", $"Duplicato: e-mail {email.Address} già presente.");
+            if (reason is not null)
+            {
+                counters.Duplicates++;
+                errors.Add(Error(job.Id, c.Row, field!, reason, c.Raw));
+                continue;
+            }
+            if (cust.TaxCode is { } t) seen.TaxCodes.Add(t);
+            foreach (var p in cust.Phones) seen.Phones.Add(p.E164);
+            foreach (var e in cust.Emails) seen.Emails.Add(e.Address);
+            kept.Add(c);
+        }
+        return kept;
+    }
+
+    async Task UpdateAsync(List<(Candidate Candidate, Guid Id)> updates, string user, DateTime now, CancellationToken ct)
+    {
+        var ids = updates.Select(u => u.Id).ToList();
+        var records = await db.Set<Customer>()
+            .Include(c => c.Addresses).Include(c => c.Phones).Include(c => c.Emails)
+            .Include(c => c.Referents).Include(c => c.Sites).Include(c => c.Consents)
+            .AsSplitQuery().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        foreach (var (candidate, id) in updates)
+        {
+            var record = records[id];
+            // A file row does not carry referents and sites: keep the ones the record has.
+            var input = candidate.Input with
+            {
+                Referents = record.Referents.Select(r => new ReferentDto(r.Id, r.FirstName, r.LastName, r.Role,
+                    record.Phones.Where(p => p.ReferentId == r.Id).Select(p => new PhoneDto(EnumText.Wire(p.Type), p.Number, p.E164, p.IsMain)).ToList(),
+                    record.Emails.Where(e => e.ReferentId == r.Id).Select(e => new EmailDto(e.Address, e.IsMain)).ToList())).ToList(),
+                Sites = record.Sites.Select(s => new SiteDto(s.Id, s.Name, s.Street, s.HouseNumber, s.PostalCode, s.City, s.Province, s.Region)).ToList(),
+            };
+            CustomerWriter.Apply(input, record, user, now);
+            record.Version++;
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    static ImportRowError Error(Guid importId, int row, string field, string message, string?[] raw) => new()
+    {
+        ImportId = importId, RowNumber = row, Field = field,
+        Message = message.Length > 500 ? message[..500] : message,
+        RawRow = string.Join(';', raw.Select(v => v?.Replace(';', ',') ?? "")),
+    };
+}
