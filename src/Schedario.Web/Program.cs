@@ -62,6 +62,7 @@ api.MapRegistryApi();
 api.MapImportApi();
 
 app.MapAccountEndpoints();
+app.MapImportDownloads();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -17,7 +17,7 @@ public static class ImportApi
             .Accepts<IFormFile>("multipart/form-data");
         imports.MapGet("/", (ImportService s, int? limit, CancellationToken ct) => s.ListAsync(limit ?? 50, ct)).WithSummary("Recent imports");
         imports.MapGet("/{id:guid}", (Guid id, ImportService s, CancellationToken ct) => s.GetAsync(id, ct)).WithSummary("Progress and counters of an import");
-        imports.MapGet("/{id:guid}/errors", Errors).WithSummary("Rows not imported, as CSV (row;field;error;original values)");
+        imports.MapGet("/{id:guid}/errors", ImportDownloads.Errors).WithSummary("Rows not imported, as CSV (row;field;error;original values)");
         imports.MapPost("/{id:guid}/revert", (Guid id, ImportService s, CancellationToken ct) => s.RevertAsync(id, ct)).WithSummary("Remove the records this import created");
 
         var templates = api.MapGroup("/import-templates").WithTags("Import").RequireAuthorization(Policies.ManageRegistry);
@@ -92,8 +92,15 @@ public static class ImportApi
         await using var stream = file.OpenReadStream();
         return await service.StoreAsync(stream, file.FileName, ct);
     }
+}
 
-    static async Task Errors(Guid id, ImportService service, HttpContext http, CancellationToken ct)
+public static class ImportDownloads
+{
+    /// <summary>The error report for the browser UI, which carries the login cookie rather than a token.</summary>
+    public static void MapImportDownloads(this IEndpointRouteBuilder app) =>
+        app.MapGet("/downloads/imports/{id:guid}/errors.csv", Errors).RequireAuthorization(Policies.ManageRegistry).ExcludeFromDescription();
+
+    internal static async Task Errors(Guid id, ImportService service, HttpContext http, CancellationToken ct)
     {
         await service.GetAsync(id, ct);
         http.Response.ContentType = "text/csv; charset=utf-8";

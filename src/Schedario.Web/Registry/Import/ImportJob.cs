@@ -18,6 +18,8 @@ public sealed class ImportJob
     /// <summary>Column of the file → registry field (see <see cref="ImportFields"/>), as JSON.</summary>
     public string MappingJson { get; set; } = "{}";
     public long FileBytes { get; set; }
+    /// <summary>Data rows in the file, counted when the run starts (0 while unknown): the progress bar's 100%.</summary>
+    public int TotalRows { get; set; }
     public int ProcessedRows { get; set; }
     public int Inserted { get; set; }
     public int Updated { get; set; }

@@ -28,6 +28,8 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
         {
             var mapping = JsonSerializer.Deserialize<Dictionary<string, string>>(job.MappingJson) ?? [];
             var file = ImportFile.Open(job.StoredPath, job.FileName);
+            var total = file.CountRows();
+            await SetAsync(jobId, s => s.SetProperty(j => j.TotalRows, total), ct);
             var fieldOfColumn = file.Headers.Select(h => mapping.TryGetValue(h, out var f) && ImportFields.Keys.Contains(f) ? f : null).ToArray();
             var seen = new SeenKeys();
             var batch = new List<(int Row, string?[] Values)>(BatchSize);

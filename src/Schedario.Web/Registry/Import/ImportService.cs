@@ -7,7 +7,7 @@ using Schedario.Web.Shared;
 
 namespace Schedario.Web.Registry.Import;
 
-public sealed record ImportJobDto(Guid Id, string FileName, string Mode, string Status, int ProcessedRows, int Inserted, int Updated,
+public sealed record ImportJobDto(Guid Id, string FileName, string Mode, string Status, int TotalRows, int ProcessedRows, int Inserted, int Updated,
     int Duplicates, int Failed, int Unmatched, string? Error, string CreatedBy, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt,
     Dictionary<string, string> Mapping);
 
@@ -204,7 +204,7 @@ public sealed class ImportService(SchedarioDb db, ImportQueue queue, ImportOptio
         return new ImportTemplateDto(template.Id, template.Name, input.Mapping!);
     }
 
-    static ImportJobDto ToDto(ImportJob j) => new(j.Id, j.FileName, EnumText.Wire(j.Mode), EnumText.Wire(j.Status), j.ProcessedRows, j.Inserted, j.Updated,
+    static ImportJobDto ToDto(ImportJob j) => new(j.Id, j.FileName, EnumText.Wire(j.Mode), EnumText.Wire(j.Status), j.TotalRows, j.ProcessedRows, j.Inserted, j.Updated,
         j.Duplicates, j.Failed, j.Unmatched, j.Error, j.CreatedBy, j.CreatedAt, j.StartedAt, j.FinishedAt,
         JsonSerializer.Deserialize<Dictionary<string, string>>(j.MappingJson) ?? []);
 }

@@ -713,6 +713,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Unmatched")
                         .HasColumnType("integer");
 

@@ -699,6 +699,9 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Unmatched")
                         .HasColumnType("INTEGER");
 

@@ -23,6 +23,7 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     Status = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     MappingJson = table.Column<string>(type: "text", nullable: false),
                     FileBytes = table.Column<long>(type: "bigint", nullable: false),
+                    TotalRows = table.Column<int>(type: "integer", nullable: false),
                     ProcessedRows = table.Column<int>(type: "integer", nullable: false),
                     Inserted = table.Column<int>(type: "integer", nullable: false),
                     Updated = table.Column<int>(type: "integer", nullable: false),

@@ -11,7 +11,7 @@ using Schedario.Web.Data;
 namespace Schedario.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSchedarioDb))]
-    [Migration("20261123003613_Import")]
+    [Migration("20261123004240_Import")]
     partial class Import
     {
         /// <inheritdoc />
@@ -701,6 +701,9 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Unmatched")
                         .HasColumnType("INTEGER");

@@ -22,6 +22,7 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     Status = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     MappingJson = table.Column<string>(type: "TEXT", nullable: false),
                     FileBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    TotalRows = table.Column<int>(type: "INTEGER", nullable: false),
                     ProcessedRows = table.Column<int>(type: "INTEGER", nullable: false),
                     Inserted = table.Column<int>(type: "INTEGER", nullable: false),
                     Updated = table.Column<int>(type: "INTEGER", nullable: false),

@@ -12,7 +12,7 @@ using Schedario.Web.Data;
 namespace Schedario.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSchedarioDb))]
-    [Migration("20261123003633_Import")]
+    [Migration("20261123004321_Import")]
     partial class Import
     {
         /// <inheritdoc />
@@ -715,6 +715,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Unmatched")
                         .HasColumnType("integer");
