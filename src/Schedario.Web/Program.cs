@@ -8,6 +8,7 @@ using Schedario.Web.Data;
 using Schedario.Web.Demo;
 using Schedario.Web.Identity;
 using Schedario.Web.Registry;
+using Schedario.Web.Registry.Dedup;
 using Schedario.Web.Shared;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -57,6 +58,7 @@ app.MapScalarApiReference("/api-docs", o => o.WithTitle("Schedario API").WithOpe
 var api = app.MapGroup("/api/v1");
 api.MapAuthApi();
 api.MapRegistryApi();
+api.MapDuplicatesApi();
 
 app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
