@@ -9,6 +9,7 @@ using Schedario.Web.Demo;
 using Schedario.Web.Identity;
 using Schedario.Web.Registry;
 using Schedario.Web.Registry.Import;
+using Schedario.Web.Registry.Dedup;
 using Schedario.Web.Shared;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -60,6 +61,7 @@ var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Api);
 api.MapAuthApi();
 api.MapRegistryApi();
 api.MapImportApi();
+api.MapDuplicatesApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();

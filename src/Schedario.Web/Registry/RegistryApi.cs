@@ -126,6 +126,8 @@ public static class RegistryModule
     {
         services.AddScoped<CustomerService>();
         services.AddScoped<CharacteristicService>();
+        services.AddScoped<Dedup.DuplicateFinder>();
+        services.AddScoped<Dedup.MergeService>();
         return services;
     }
 }
