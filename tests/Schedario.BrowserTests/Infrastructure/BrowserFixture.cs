@@ -120,6 +120,21 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
+    /// <summary>
+    /// Chooses a file in a Blazor InputFile and waits for <paramref name="ready"/>. InputFile wires its
+    /// JavaScript just after the first interactive render, so a file chosen in that instant is
+    /// missed: choose it again until the page reacts (a person is never that fast).
+    /// </summary>
+    public static async Task ChooseFileAsync(IPage page, string path, ILocator ready)
+    {
+        for (var attempt = 0; attempt < 10 && !await ready.IsVisibleAsync(); attempt++)
+        {
+            await page.Locator("input[type=file]").SetInputFilesAsync(path);
+            await page.Locator("input[type=file]").DispatchEventAsync("change");
+            try { await ready.WaitForAsync(new() { Timeout = 2_000 }); } catch (TimeoutException) { }
+        }
+    }
+
     public Task LoginAsAdminAsync(IPage page) =>
         LoginAsync(page, SchedarioAppFactory.AdminUserName, SchedarioAppFactory.AdminPassword);
 

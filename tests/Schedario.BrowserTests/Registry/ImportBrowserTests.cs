@@ -26,15 +26,8 @@ public sealed class ImportBrowserTests(BrowserFixture browser) : IClassFixture<B
         await browser.LoginAsync(page, "admin", SchedarioAppFactory.AdminPassword);
         await page.GotoAsync("/imports");
         await BrowserFixture.WaitInteractiveAsync(page);
-        // InputFile wires its JavaScript just after the first interactive render: a file chosen in
-        // that instant is missed, so choose it again until the preview shows (a person is slower).
         var mapping = page.GetByTestId("mapping-table");
-        for (var attempt = 0; attempt < 10 && !await mapping.IsVisibleAsync(); attempt++)
-        {
-            await page.Locator("input[type=file]").SetInputFilesAsync(path);
-            await page.Locator("input[type=file]").DispatchEventAsync("change");
-            try { await mapping.WaitForAsync(new() { Timeout = 2_000 }); } catch (TimeoutException) { }
-        }
+        await BrowserFixture.ChooseFileAsync(page, path, mapping);
 
         // The mapping is suggested from the Italian headers; the bad row is flagged in the preview.
         await Expect(mapping).ToContainTextAsync("Cellulare");

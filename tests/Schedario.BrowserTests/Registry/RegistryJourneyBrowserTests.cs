@@ -38,12 +38,7 @@ public sealed class RegistryJourneyBrowserTests(BrowserFixture browser) : IClass
         await page.GotoAsync("/imports");
         await BrowserFixture.WaitInteractiveAsync(page);
         var mapping = page.GetByTestId("mapping-table");
-        for (var attempt = 0; attempt < 10 && !await mapping.IsVisibleAsync(); attempt++)
-        {
-            await page.Locator("input[type=file]").SetInputFilesAsync(path);
-            await page.Locator("input[type=file]").DispatchEventAsync("change");
-            try { await mapping.WaitForAsync(new() { Timeout = 2_000 }); } catch (TimeoutException) { }
-        }
+        await BrowserFixture.ChooseFileAsync(page, path, mapping);
         await page.GetByTestId("start-import").ClickAsync();
         await Expect(page.GetByTestId("import-progress")).ToContainTextAsync("Completata", new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("import-counters")).ToContainTextAsync("nuove 3");
