@@ -43,7 +43,6 @@ sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.HasIndex(c => c.ExternalId).IsUnique();
         b.HasIndex(c => c.TaxCode);
         b.HasIndex(c => c.VatNumber);
-        b.HasIndex(c => c.MainEmail);
         b.HasIndex(c => c.CreatedByImportId);
 
         b.HasMany(c => c.Addresses).WithOne().HasForeignKey(a => a.CustomerId).OnDelete(DeleteBehavior.Cascade);
@@ -84,6 +83,8 @@ sealed class CustomerPhoneConfiguration : IEntityTypeConfiguration<CustomerPhone
         // Caller-ID lookup is an exact match on E.164.
         b.HasIndex(p => p.E164);
         b.HasIndex(p => p.CustomerId);
+        // Most phones belong to the record itself: index only the referents' ones.
+        b.HasIndex(p => p.ReferentId).HasFilter("\"ReferentId\" IS NOT NULL");
         b.HasOne<Referent>().WithMany().HasForeignKey(p => p.ReferentId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -96,7 +97,7 @@ sealed class CustomerEmailConfiguration : IEntityTypeConfiguration<CustomerEmail
         b.Property(e => e.Address).HasMaxLength(254);
         b.HasIndex(e => e.Address);
         b.HasIndex(e => e.CustomerId);
-        b.HasIndex(e => e.ReferentId);
+        b.HasIndex(e => e.ReferentId).HasFilter("\"ReferentId\" IS NOT NULL");
         b.HasOne<Referent>().WithMany().HasForeignKey(p => p.ReferentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

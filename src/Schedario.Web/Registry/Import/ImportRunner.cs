@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Schedario.Web.Data;
@@ -32,15 +33,33 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
             await SetAsync(jobId, s => s.SetProperty(j => j.TotalRows, total), ct);
             var fieldOfColumn = file.Headers.Select(h => mapping.TryGetValue(h, out var f) && ImportFields.Keys.Contains(f) ? f : null).ToArray();
             var seen = new SeenKeys();
-            var batch = new List<(int Row, string?[] Values)>(BatchSize);
-            foreach (var row in file.Rows())
+            // Two stages on the machine's two cores: one thread reads, normalises and validates the
+            // next batch while this one matches and writes the previous batch to the database.
+            var prepared = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            var producer = Task.Run(async () =>
             {
-                batch.Add(row);
-                if (batch.Count < BatchSize) continue;
-                await ProcessBatchAsync(job, fieldOfColumn, batch, seen, counters, ct);
-                batch.Clear();
-            }
-            await ProcessBatchAsync(job, fieldOfColumn, batch, seen, counters, ct);
+                try
+                {
+                    var batch = new List<(int Row, string?[] Values)>(BatchSize);
+                    foreach (var row in file.Rows())
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        batch.Add(row);
+                        if (batch.Count < BatchSize) continue;
+                        await prepared.Writer.WriteAsync(Prepare(job, fieldOfColumn, batch), ct);
+                        batch = new List<(int Row, string?[] Values)>(BatchSize);
+                    }
+                    if (batch.Count > 0) await prepared.Writer.WriteAsync(Prepare(job, fieldOfColumn, batch), ct);
+                    prepared.Writer.Complete();
+                }
+                catch (Exception ex)
+                {
+                    prepared.Writer.Complete(ex);
+                }
+            }, ct);
+            await foreach (var batch in prepared.Reader.ReadAllAsync(ct))
+                await WriteBatchAsync(job, batch, seen, counters, ct);
+            await producer;
             await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Completed).SetProperty(j => j.FinishedAt, clock.GetUtcNow().UtcDateTime), ct);
             log.LogInformation("Import {Job}: {Rows} rows in {Seconds:0.0} s ({Inserted} new, {Updated} updated, {Duplicates} duplicates, {Failed} refused)",
                 jobId, counters.Processed, watch.Elapsed.TotalSeconds, counters.Inserted, counters.Updated, counters.Duplicates, counters.Failed);
@@ -72,11 +91,15 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
 
     sealed record Candidate(int Row, string?[] Raw, CustomerInput Input, Customer Customer);
 
-    async Task ProcessBatchAsync(ImportJob job, string?[] fieldOfColumn, List<(int Row, string?[] Values)> batch, SeenKeys seen, Counters counters, CancellationToken ct)
+    /// <summary>A batch read, normalised and validated, waiting to be matched and written.</summary>
+    sealed record PreparedBatch(int Rows, int Failed, List<Candidate> Candidates, List<ImportRowError> Errors);
+
+    /// <summary>The CPU half of a batch: no database, so it runs beside the writer.</summary>
+    PreparedBatch Prepare(ImportJob job, string?[] fieldOfColumn, List<(int Row, string?[] Values)> batch)
     {
-        if (batch.Count == 0) return;
         var now = clock.GetUtcNow().UtcDateTime;
         var errors = new List<ImportRowError>();
+        var failed = 0;
         var candidates = new List<Candidate>(batch.Count);
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (row, raw) in batch)
@@ -88,7 +111,7 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
             var problems = CustomerWriter.Validate(input);
             if (problems.Any)
             {
-                counters.Failed++;
+                failed++;
                 foreach (var (field, messages) in problems.All)
                     errors.Add(Error(job.Id, row, field, string.Join(" ", messages), raw));
                 continue;
@@ -97,6 +120,16 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
             CustomerWriter.Apply(input, customer, job.CreatedBy, now);
             candidates.Add(new Candidate(row, raw, input, customer));
         }
+        return new PreparedBatch(batch.Count, failed, candidates, errors);
+    }
+
+    /// <summary>The database half: match by external id, drop duplicates, write, count — one transaction.</summary>
+    async Task WriteBatchAsync(ImportJob job, PreparedBatch batch, SeenKeys seen, Counters counters, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var errors = batch.Errors;
+        var candidates = batch.Candidates;
+        counters.Failed += batch.Failed;
 
         // Rows whose external id is already in the registry are updates (or skipped in insert mode).
         var externalIds = candidates.Select(c => c.Customer.ExternalId).OfType<string>().ToList();
@@ -138,7 +171,7 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
         if (updates.Count > 0) await UpdateAsync(updates, job.CreatedBy, now, ct);
         counters.Inserted += inserts.Count;
         counters.Updated += updates.Count;
-        counters.Processed += batch.Count;
+        counters.Processed += batch.Rows;
         var toStore = errors.Take(Math.Max(0, MaxErrorsStored - counters.ErrorsStored)).ToList();
         if (toStore.Count > 0)
         {

@@ -433,8 +433,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("MainEmail");
-
                     b.HasIndex("SearchNameAlt");
 
                     b.HasIndex("TaxCode");
@@ -562,7 +560,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("ReferentId");
+                    b.HasIndex("ReferentId")
+                        .HasFilter("\"ReferentId\" IS NOT NULL");
 
                     b.ToTable("customer_emails", (string)null);
                 });
@@ -602,7 +601,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
 
                     b.HasIndex("E164");
 
-                    b.HasIndex("ReferentId");
+                    b.HasIndex("ReferentId")
+                        .HasFilter("\"ReferentId\" IS NOT NULL");
 
                     b.ToTable("customer_phones", (string)null);
                 });

@@ -419,8 +419,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("MainEmail");
-
                     b.HasIndex("SearchNameAlt");
 
                     b.HasIndex("TaxCode");
@@ -548,7 +546,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("ReferentId");
+                    b.HasIndex("ReferentId")
+                        .HasFilter("\"ReferentId\" IS NOT NULL");
 
                     b.ToTable("customer_emails", (string)null);
                 });
@@ -588,7 +587,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("E164");
 
-                    b.HasIndex("ReferentId");
+                    b.HasIndex("ReferentId")
+                        .HasFilter("\"ReferentId\" IS NOT NULL");
 
                     b.ToTable("customer_phones", (string)null);
                 });
