@@ -22,6 +22,9 @@ builder.Services.AddRegistry();
 builder.Services.AddRegistryImport(builder.Configuration);
 builder.Services.AddDemoData();
 
+builder.Services.AddLoginRateLimit(builder.Configuration);
+// Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
+builder.Services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DomainExceptionHandler>();
 builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -41,12 +44,14 @@ var app = builder.Build();
 
 await app.Services.InitializeDatabaseAsync(startup);
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestLocalization(new RequestLocalizationOptions()
     .SetDefaultCulture("it-IT")
     .AddSupportedCultures("it-IT", "en-US")
     .AddSupportedUICultures("it-IT", "en-US"));
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -65,7 +70,8 @@ api.MapDuplicatesApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Our Content-Security-Policy already says frame-ancestors 'none'; Blazor would send a second one.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

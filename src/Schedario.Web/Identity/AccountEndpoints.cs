@@ -20,7 +20,7 @@ public static class AccountEndpoints
             if (result.IsLockedOut) return Results.Redirect($"/login?error=locked&returnUrl={Uri.EscapeDataString(target)}");
             if (!result.Succeeded) return Results.Redirect($"/login?error=failed&returnUrl={Uri.EscapeDataString(target)}");
             return Results.LocalRedirect(target);
-        }).AllowAnonymous().ExcludeFromDescription();
+        }).AllowAnonymous().RequireRateLimiting(Shared.SecurityHeaders.LoginPolicy).ExcludeFromDescription();
 
         app.MapPost("/account/logout", async (SignInManager<AppUser> signIn) =>
         {

@@ -11,7 +11,7 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/auth").WithTags("Auth");
-        group.MapPost("/token", IssueToken).AllowAnonymous()
+        group.MapPost("/token", IssueToken).AllowAnonymous().RequireRateLimiting(SecurityHeaders.LoginPolicy)
             .WithSummary("Exchange a user name and password for a bearer token")
             .WithDescription("Answers { accessToken, expiresIn, tokenType, refreshToken }. Send it as `Authorization: Bearer <accessToken>`.");
         return api;

@@ -105,6 +105,8 @@ public class SchedarioAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", Provider.ToString());
         builder.UseSetting("ConnectionStrings:Schedario", database);
         builder.UseSetting("Schedario:DemoData", DemoData ? "true" : "false");
+        // Tests log in far faster than people; the limit itself has its own test.
+        builder.UseSetting("Schedario:LoginAttemptsPerMinute", "100000");
         builder.UseSetting("Schedario:AdminPassword", AdminPassword);
         // Static web assets (MudBlazor's _content/, scoped CSS) are wired only in Development by
         // default; tests run as "Testing" and the browser tests need them.
