@@ -33,7 +33,7 @@ static class BenchProgram
             usage:
               generate --rows N [--out PATH] [--seed S]
               import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep]
-              queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE]
+              queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE] [--explain]
             """);
         return 2;
     }

@@ -61,6 +61,8 @@ static class QueriesCommand
             };
             Console.WriteLine();
             Samples.PrintTable(results);
+            if (args.Has("explain"))
+                await ExplainPlans.PrintAsync(database, sample.E164[0], sample.Prefixes[0], "MI");
         }
         finally
         {
@@ -69,7 +71,7 @@ static class QueriesCommand
         return 0;
     }
 
-    sealed record Sample(long Records, List<string> Phones, List<string> Prefixes, List<string> Provinces);
+    sealed record Sample(long Records, List<string> E164, List<string> Phones, List<string> Prefixes, List<string> Provinces);
 
     static async Task<Sample> SampleAsync(BenchDatabase database, Random random)
     {
@@ -87,7 +89,7 @@ static class QueriesCommand
             .Select(w => w[..random.Next(3, Math.Min(6, w.Length) + 1)])
             .ToList();
         var provinces = ItalianDataGenerator.Towns.Select(t => t.ProvinceCode).Distinct().ToList();
-        return new Sample(records, phones, prefixes, provinces);
+        return new Sample(records, e164, phones, prefixes, provinces);
     }
 
     static string Format(string e164, Random random)
