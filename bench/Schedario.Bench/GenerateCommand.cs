@@ -166,17 +166,23 @@ sealed class ItalianGeneratedRow(GeneratedCustomer c)
 
 static class BenchPaths
 {
-    /// <summary>bench/out next to this project (ignored by git), whatever the working directory.</summary>
+    /// <summary>bench/out of the repository this binary was built from (ignored by git), whatever the working directory.</summary>
     public static string OutDirectory
     {
         get
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Schedario.Bench.csproj"))) dir = dir.Parent;
-            var root = dir?.FullName ?? Directory.GetCurrentDirectory();
-            var path = Path.Combine(root, "..", "out");
+            var root = RepositoryRoot(AppContext.BaseDirectory) ?? RepositoryRoot(Directory.GetCurrentDirectory())
+                ?? throw new InvalidOperationException("Run from the repository: Schedario.slnx not found above the binary or the working directory.");
+            var path = Path.Combine(root, "bench", "out");
             Directory.CreateDirectory(path);
-            return Path.GetFullPath(path);
+            return path;
         }
+    }
+
+    static string? RepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Schedario.slnx"))) return dir.FullName;
+        return null;
     }
 }

@@ -7,11 +7,20 @@ namespace Schedario.Bench;
 sealed class Samples(string name)
 {
     readonly List<double> _ms = [];
+    readonly List<string> _inputs = [];
 
     public string Name { get; } = name;
     public int Count => _ms.Count;
 
-    public void Add(long startTimestamp) => _ms.Add(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
+    public void Add(long startTimestamp, string input = "")
+    {
+        _ms.Add(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
+        _inputs.Add(input);
+    }
+
+    /// <summary>The inputs behind the tail: what to look at with EXPLAIN.</summary>
+    public IEnumerable<(string Input, double Ms)> Slowest(int count) =>
+        _inputs.Zip(_ms).OrderByDescending(x => x.Second).Take(count);
 
     /// <summary>Nearest-rank percentile.</summary>
     public double Percentile(double p)
