@@ -32,7 +32,7 @@ static class BenchProgram
         Console.Error.WriteLine("""
             usage:
               generate --rows N [--out PATH] [--seed S]
-              import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep]
+              import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep] [--baseline-only] [--defer-indexes]
               queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE] [--explain]
             """);
         return 2;
