@@ -1,1 +1,40 @@
-Console.WriteLine("bench");
+namespace Schedario.Bench;
+
+/// <summary>
+/// Benchmarks for the registry figures in docs/benchmarks.md, one command per file. Not top-level
+/// statements: their generated Program class would clash with the web app's, which
+/// WebApplicationFactory needs.
+/// </summary>
+static class BenchProgram
+{
+    static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            var options = BenchArgs.Parse(args.Skip(1));
+            return args.FirstOrDefault() switch
+            {
+                "generate" => await GenerateCommand.RunAsync(options),
+                "import" => await ImportCommand.RunAsync(options),
+                "queries" => await QueriesCommand.RunAsync(options),
+                _ => Usage(),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return Usage();
+        }
+    }
+
+    static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage:
+              generate --rows N [--out PATH] [--seed S]
+              import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep] [--baseline-only] [--defer-indexes]
+              queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE] [--explain]
+            """);
+        return 2;
+    }
+}
