@@ -551,7 +551,9 @@ public sealed class ItalianDataGenerator
         var slug = Slug(companyName);
         if (slug.Length == 0) slug = "azienda";
         var box = CompanyMailboxes[r.Next(CompanyMailboxes.Length)];
-        var suffix = r.Next(100) < 60 ? index.ToString(CultureInfo.InvariantCulture) : "";
+        // Always the index: two generated companies never share an address (the benchmark's
+        // duplicates are planted on purpose, not by chance).
+        var suffix = index.ToString(CultureInfo.InvariantCulture);
         var tld = r.Next(100) < 85 ? ".it" : ".com";
         return box + "@" + slug + suffix + tld;
     }
@@ -566,9 +568,10 @@ public sealed class ItalianDataGenerator
             5 => last + "." + first,
             _ => first + "_" + last,
         };
+        // The index keeps every generated address unique; some people add their birth year too.
         var x = r.Next(100);
-        if (x < 40) local += index.ToString(CultureInfo.InvariantCulture);
-        else if (x < 70) local += (birthDate.Year % 100).ToString("D2", CultureInfo.InvariantCulture);
+        if (x >= 60) local += (birthDate.Year % 100).ToString("D2", CultureInfo.InvariantCulture) + ".";
+        local += index.ToString(CultureInfo.InvariantCulture);
         var domain = EmailDomains[PickCumulative(EmailDomainCumulative, r)].Domain;
         var email = local + "@" + domain;
         // A few people type their address with capitals.

@@ -93,14 +93,17 @@ public sealed class CustomerService(SchedarioDb db, TimeProvider clock)
     }
 
     /// <summary>Search as you type: the first few matches in name order.</summary>
-    public Task<List<CustomerSummary>> SearchAsync(string text, int limit = 10, CancellationToken ct = default)
+    public async Task<List<CustomerSummary>> SearchAsync(string text, int limit = 10, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(text)) return Task.FromResult(new List<CustomerSummary>());
-        return QuickSearch.Apply(Customers.AsNoTracking(), db, text)
-            .OrderBy(c => c.SearchName).ThenBy(c => c.Id)
-            .Take(Math.Clamp(limit, 1, 50))
-            .Select(CustomerMapping.Summary)
-            .ToListAsync(ct);
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        limit = Math.Clamp(limit, 1, 50);
+        var found = new Dictionary<Guid, CustomerSummary>();
+        foreach (var branch in QuickSearch.Branches(Customers.AsNoTracking(), db, text))
+            foreach (var row in await branch.Take(limit).Select(CustomerMapping.Summary).ToListAsync(ct))
+                found.TryAdd(row.Id, row);
+        return found.Values
+            .OrderBy(r => TextNormalizer.SearchKey(r.DisplayName), StringComparer.Ordinal).ThenBy(r => r.Id)
+            .Take(limit).ToList();
     }
 
     /// <summary>Caller-ID: any format → E.164 → exact match on record and referent phones.</summary>

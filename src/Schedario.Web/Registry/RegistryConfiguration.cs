@@ -37,7 +37,7 @@ sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
 
         // The list is keyset-paged on (SearchName, Id); the province filter uses its own prefix.
         b.HasIndex(c => new { c.SearchName, c.Id });
-        b.HasIndex(c => c.SearchNameAlt);
+        b.HasIndex(c => new { c.SearchNameAlt, c.Id });
         b.HasIndex(c => new { c.Province, c.SearchName, c.Id });
         b.HasIndex(c => new { c.City, c.SearchName });
         b.HasIndex(c => c.ExternalId).IsUnique();

@@ -35,6 +35,22 @@ public static class BulkWriter
         }
     }
 
+    /// <summary>Any mapped rows (an import's error report, say): COPY on PostgreSQL, EF on SQLite.</summary>
+    public static async Task InsertRowsAsync<T>(SchedarioDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    {
+        if (rows.Count == 0) return;
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            if (connection.State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
+            await CopyRowsAsync(db, connection, rows, ct);
+            return;
+        }
+        db.AddRange(rows);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
     static async Task CopyAsync(SchedarioDb db, IReadOnlyList<Customer> customers, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -79,7 +95,8 @@ public static class BulkWriter
         static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, Column[]> Cache = new();
 
         public static Column[] Get(IEntityType entity, StoreObjectIdentifier table) => Cache.GetOrAdd(entity, e =>
-            e.GetProperties().Select(p =>
+            // Keys the database generates (identity columns) are left to it.
+            e.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never)).Select(p =>
             {
                 var getter = p.GetGetter();
                 var converter = p.GetValueConverter() ?? p.GetTypeMapping().Converter;

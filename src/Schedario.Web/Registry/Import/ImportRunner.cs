@@ -175,9 +175,7 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
         var toStore = errors.Take(Math.Max(0, MaxErrorsStored - counters.ErrorsStored)).ToList();
         if (toStore.Count > 0)
         {
-            db.AddRange(toStore);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+            await BulkWriter.InsertRowsAsync(db, toStore, ct);
             counters.ErrorsStored += toStore.Count;
         }
         await SetAsync(job.Id, s => s

@@ -433,8 +433,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("SearchNameAlt");
-
                     b.HasIndex("TaxCode");
 
                     b.HasIndex("VatNumber");
@@ -442,6 +440,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasIndex("City", "SearchName");
 
                     b.HasIndex("SearchName", "Id");
+
+                    b.HasIndex("SearchNameAlt", "Id");
 
                     b.HasIndex("Province", "SearchName", "Id");
 

@@ -419,8 +419,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("SearchNameAlt");
-
                     b.HasIndex("TaxCode");
 
                     b.HasIndex("VatNumber");
@@ -428,6 +426,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("City", "SearchName");
 
                     b.HasIndex("SearchName", "Id");
+
+                    b.HasIndex("SearchNameAlt", "Id");
 
                     b.HasIndex("Province", "SearchName", "Id");
 

@@ -11,7 +11,7 @@ using Schedario.Web.Data;
 namespace Schedario.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSchedarioDb))]
-    [Migration("20261123002647_Initial")]
+    [Migration("20261123013805_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -422,10 +422,6 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("MainEmail");
-
-                    b.HasIndex("SearchNameAlt");
-
                     b.HasIndex("TaxCode");
 
                     b.HasIndex("VatNumber");
@@ -433,6 +429,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("City", "SearchName");
 
                     b.HasIndex("SearchName", "Id");
+
+                    b.HasIndex("SearchNameAlt", "Id");
 
                     b.HasIndex("Province", "SearchName", "Id");
 
@@ -551,7 +549,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("ReferentId");
+                    b.HasIndex("ReferentId")
+                        .HasFilter("\"ReferentId\" IS NOT NULL");
 
                     b.ToTable("customer_emails", (string)null);
                 });
@@ -591,7 +590,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("E164");
 
-                    b.HasIndex("ReferentId");
+                    b.HasIndex("ReferentId")
+                        .HasFilter("\"ReferentId\" IS NOT NULL");
 
                     b.ToTable("customer_phones", (string)null);
                 });
@@ -638,6 +638,207 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("CustomerId");
 
                     b.ToTable("customer_sites", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Registry.Dedup.CustomerMerge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("MergedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MergedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MergedId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurvivorId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MergedId");
+
+                    b.HasIndex("SurvivorId");
+
+                    b.ToTable("customer_merges", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Registry.Dedup.DuplicateDismissal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DismissedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DismissedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirstId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SecondId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FirstId", "SecondId")
+                        .IsUnique();
+
+                    b.ToTable("duplicate_dismissals", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Registry.Import.ImportJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Duplicates")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FileBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Inserted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MappingJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProcessedRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StoredPath")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Unmatched")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("import_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Registry.Import.ImportRowError", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RawRow")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RowNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportId", "RowNumber");
+
+                    b.ToTable("import_row_errors", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Registry.Import.ImportTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MappingJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("import_templates", (string)null);
                 });
 
             modelBuilder.Entity("Schedario.Web.Registry.Referent", b =>
@@ -786,6 +987,15 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasOne("Schedario.Web.Registry.Customer", null)
                         .WithMany("Sites")
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Registry.Import.ImportRowError", b =>
+                {
+                    b.HasOne("Schedario.Web.Registry.Import.ImportJob", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

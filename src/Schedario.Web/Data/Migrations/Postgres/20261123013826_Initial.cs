@@ -70,6 +70,22 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "customer_merges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SurvivorId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MergedId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MergedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    MergedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Snapshot = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_customer_merges", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "customers",
                 columns: table => new
                 {
@@ -107,6 +123,66 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_customers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "duplicate_dismissals",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirstId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SecondId = table.Column<Guid>(type: "uuid", nullable: false),
+                    DismissedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    DismissedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_duplicate_dismissals", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "import_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(260)", maxLength: 260, nullable: false),
+                    StoredPath = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Mode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Status = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    MappingJson = table.Column<string>(type: "text", nullable: false),
+                    FileBytes = table.Column<long>(type: "bigint", nullable: false),
+                    TotalRows = table.Column<int>(type: "integer", nullable: false),
+                    ProcessedRows = table.Column<int>(type: "integer", nullable: false),
+                    Inserted = table.Column<int>(type: "integer", nullable: false),
+                    Updated = table.Column<int>(type: "integer", nullable: false),
+                    Duplicates = table.Column<int>(type: "integer", nullable: false),
+                    Failed = table.Column<int>(type: "integer", nullable: false),
+                    Unmatched = table.Column<int>(type: "integer", nullable: false),
+                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_import_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "import_templates",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    MappingJson = table.Column<string>(type: "text", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_import_templates", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -342,6 +418,29 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "import_row_errors",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ImportId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RowNumber = table.Column<int>(type: "integer", nullable: false),
+                    Field = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Message = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    RawRow = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_import_row_errors", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_import_row_errors_import_jobs_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "import_jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "customer_emails",
                 columns: table => new
                 {
@@ -473,7 +572,18 @@ namespace Schedario.Web.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_customer_emails_ReferentId",
                 table: "customer_emails",
-                column: "ReferentId");
+                column: "ReferentId",
+                filter: "\"ReferentId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_customer_merges_MergedId",
+                table: "customer_merges",
+                column: "MergedId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_customer_merges_SurvivorId",
+                table: "customer_merges",
+                column: "SurvivorId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_customer_phones_CustomerId",
@@ -488,7 +598,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_customer_phones_ReferentId",
                 table: "customer_phones",
-                column: "ReferentId");
+                column: "ReferentId",
+                filter: "\"ReferentId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_customer_referents_CustomerId",
@@ -517,11 +628,6 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_customers_MainEmail",
-                table: "customers",
-                column: "MainEmail");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_customers_Province_SearchName_Id",
                 table: "customers",
                 columns: new[] { "Province", "SearchName", "Id" });
@@ -532,9 +638,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 columns: new[] { "SearchName", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_customers_SearchNameAlt",
+                name: "IX_customers_SearchNameAlt_Id",
                 table: "customers",
-                column: "SearchNameAlt");
+                columns: new[] { "SearchNameAlt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_customers_TaxCode",
@@ -545,6 +651,28 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "IX_customers_VatNumber",
                 table: "customers",
                 column: "VatNumber");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_duplicate_dismissals_FirstId_SecondId",
+                table: "duplicate_dismissals",
+                columns: new[] { "FirstId", "SecondId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_import_jobs_CreatedAt",
+                table: "import_jobs",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_import_row_errors_ImportId_RowNumber",
+                table: "import_row_errors",
+                columns: new[] { "ImportId", "RowNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_import_templates_Name",
+                table: "import_templates",
+                column: "Name",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -578,10 +706,22 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "customer_emails");
 
             migrationBuilder.DropTable(
+                name: "customer_merges");
+
+            migrationBuilder.DropTable(
                 name: "customer_phones");
 
             migrationBuilder.DropTable(
                 name: "customer_sites");
+
+            migrationBuilder.DropTable(
+                name: "duplicate_dismissals");
+
+            migrationBuilder.DropTable(
+                name: "import_row_errors");
+
+            migrationBuilder.DropTable(
+                name: "import_templates");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -594,6 +734,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "customer_referents");
+
+            migrationBuilder.DropTable(
+                name: "import_jobs");
 
             migrationBuilder.DropTable(
                 name: "customers");
