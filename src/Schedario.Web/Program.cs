@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
+using Schedario.Web.Campaigns;
 using Schedario.Web.Components;
 using Schedario.Web.Data;
 using Schedario.Web.Demo;
@@ -21,6 +22,7 @@ builder.Services.AddSchedarioIdentity(builder.Configuration);
 builder.Services.AddRegistry();
 builder.Services.AddRegistryImport(builder.Configuration);
 builder.Services.AddDemoData();
+builder.Services.AddCampaigns();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DomainExceptionHandler>();
@@ -62,6 +64,7 @@ api.MapAuthApi();
 api.MapRegistryApi();
 api.MapImportApi();
 api.MapDuplicatesApi();
+api.MapCampaignsApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();
