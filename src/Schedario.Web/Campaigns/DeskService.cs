@@ -33,6 +33,14 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
             throw new ForbiddenException($"Non sei tra gli operatori della campagna {campaign.Code}.");
 
         var now = clock.GetUtcNow().UtcDateTime;
+        // Calling days and hours are the call center's local time (the server's time zone).
+        var local = clock.GetLocalNow();
+        var today = (CallingDays)(1 << (((int)local.DayOfWeek + 6) % 7));
+        if (!campaign.CallingDays.HasFlag(today))
+            throw new RuleException($"Oggi la campagna {campaign.Code} non si chiama (giorni di chiamata).", "campaign-calling-days");
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        if (campaign.CallFrom is { } from && campaign.CallTo is { } to && (time < from || time > to))
+            throw new RuleException($"La campagna {campaign.Code} si chiama dalle {from:HH:mm} alle {to:HH:mm}.", "campaign-calling-hours");
         var until = now + Lease;
         var postgres = db.Provider == DatabaseProvider.Postgres;
         const string leaseFree = """("LeaseUntil" IS NULL OR "LeaseUntil" < @now)""";

@@ -292,6 +292,37 @@ public abstract class CampaignApiTests<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Next_respects_calling_days_and_hours()
+    {
+        using var admin = await App.CreateAdminClientAsync();
+        var type = await CampaignKit.CreateTypeAsync(admin);
+        var campaign = await CampaignKit.CreateCampaignAsync(admin, type, Jan1, Mar31);
+        var (_, opName) = await Kit.CreateOperatorAsync();
+        using var op = await Kit.ClientAsync(opName);
+        var local = DateTimeOffset.Now;
+        var today = local.DayOfWeek.ToString().ToLowerInvariant();
+        var input = new CampaignInput
+        {
+            Code = campaign.Code, Name = campaign.Name, TypeId = type, StartDate = Jan1, EndDate = Mar31, Version = campaign.Version,
+            CallingDays = [.. new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" }.Where(d => d != today)],
+        };
+        var r = await admin.PutAsJsonAsync($"/api/v1/campaigns/{campaign.Id}", input);
+        var updated = (await r.Content.ReadFromJsonAsync<CampaignDto>())!;
+        await CampaignKit.AssertRuleAsync(await op.PostAsync($"/api/v1/campaigns/{campaign.Id}/next", null), "campaign-calling-days");
+
+        // A one-minute window that is not now (unless the test runs at the wrong minute, pick the far side of the clock).
+        var from = TimeOnly.FromDateTime(local.DateTime).AddHours(12);
+        r = await admin.PutAsJsonAsync($"/api/v1/campaigns/{campaign.Id}", input with
+        {
+            Version = updated.Version, CallingDays = null, CallFrom = from.Hour == 23 ? new TimeOnly(22, 0) : new TimeOnly(from.Hour, 0),
+            CallTo = from.Hour == 23 ? new TimeOnly(22, 30) : new TimeOnly(from.Hour, 30),
+        });
+        updated = (await r.Content.ReadFromJsonAsync<CampaignDto>())!;
+        if (updated.CallingDays.Contains(today))
+            await CampaignKit.AssertRuleAsync(await op.PostAsync($"/api/v1/campaigns/{campaign.Id}/next", null), "campaign-calling-hours");
+    }
+
+    [Fact]
     public async Task Supervisor_reassigns_and_recycles()
     {
         using var admin = await App.CreateAdminClientAsync();

@@ -75,6 +75,7 @@ public sealed class CampaignKit(SchedarioAppFactory app)
         var r = await admin.PostAsJsonAsync("/api/v1/campaigns", new CampaignInput
         {
             Code = code, Name = "Campagna " + code, TypeId = typeId, StartDate = start, EndDate = end, AutoContactPromise = autoPromise, MaxAttempts = maxAttempts,
+            CallingDays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
         });
         Assert.True(r.StatusCode == HttpStatusCode.Created, await r.Content.ReadAsStringAsync());
         return (await r.Content.ReadFromJsonAsync<CampaignDto>())!;
