@@ -200,7 +200,8 @@ sealed class CampaignEntryConfiguration : IEntityTypeConfiguration<CampaignEntry
         // Never twice in the same campaign: the wizard's idempotence rests on this index too.
         b.HasIndex(e => new { e.CampaignId, e.CustomerId }).IsUnique();
         // Next: the due names of a campaign by state.
-        b.HasIndex(e => new { e.CampaignId, e.State, e.NextCallAt });
+        b.HasIndex(e => new { e.CampaignId, e.State, e.CallbackUserId, e.NextCallAt });
+        b.HasIndex(e => new { e.CampaignId, e.State, e.AssignedUserId, e.Priority, e.Id });
         b.HasIndex(e => e.CustomerId);
         b.HasOne<Campaign>().WithMany().HasForeignKey(e => e.CampaignId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Customer>().WithMany().HasForeignKey(e => e.CustomerId).OnDelete(DeleteBehavior.Cascade);

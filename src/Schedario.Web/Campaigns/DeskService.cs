@@ -42,23 +42,23 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
         if (campaign.CallFrom is { } from && campaign.CallTo is { } to && (time < from || time > to))
             throw new RuleException($"La campagna {campaign.Code} si chiama dalle {from:HH:mm} alle {to:HH:mm}.", "campaign-calling-hours");
         var until = now + Lease;
-        var postgres = db.Provider == DatabaseProvider.Postgres;
+        var lockClause = db.Provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
         const string leaseFree = """("LeaseUntil" IS NULL OR "LeaseUntil" < @now)""";
-        var pick = $"""
-            SELECT "Id" FROM campaign_entries
-            WHERE "CampaignId" = @cid AND {leaseFree} AND (
-                ("State" = 'Callback' AND "NextCallAt" <= @now AND ("CallbackUserId" = @me OR "CallbackUserId" IS NULL))
-                OR ("State" = 'ToCall' AND ("NextCallAt" IS NULL OR "NextCallAt" <= @now) AND (@max = 0 OR "Attempts" < @max)
-                    AND ("AssignedUserId" = @me OR "AssignedUserId" IS NULL)))
-            ORDER BY CASE WHEN "State" = 'Callback' AND "CallbackUserId" = @me THEN 0 WHEN "State" = 'Callback' THEN 1
-                          WHEN "AssignedUserId" = @me THEN 2 ELSE 3 END, "Priority" DESC, "NextCallAt", "Id"
-            LIMIT 1 {(postgres ? "FOR UPDATE SKIP LOCKED" : "")}
-            """;
-        var sql = $"""
+        // One indexed query per tier, tried in order: each is a LIMIT 1 on an index prefix instead of
+        // one sort of every due name of the campaign.
+        string[] tiers =
+        [
+            @"""State"" = 'Callback' AND ""CallbackUserId"" = @me AND ""NextCallAt"" <= @now ORDER BY ""NextCallAt"", ""Id""",
+            @"""State"" = 'Callback' AND ""CallbackUserId"" IS NULL AND ""NextCallAt"" <= @now ORDER BY ""NextCallAt"", ""Id""",
+            @"""State"" = 'ToCall' AND ""AssignedUserId"" = @me AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND (@max = 0 OR ""Attempts"" < @max) ORDER BY ""Priority"" DESC, ""Id""",
+            @"""State"" = 'ToCall' AND ""AssignedUserId"" IS NULL AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND (@max = 0 OR ""Attempts"" < @max) ORDER BY ""Priority"" DESC, ""Id""",
+        ];
+        var claims = tiers.Select(tier => $"""
             UPDATE campaign_entries SET "LeaseHolder" = @me, "LeaseUntil" = @until, "ClaimedAt" = @now, "Version" = "Version" + 1
-            WHERE "Id" = ({pick}) AND {leaseFree}
+            WHERE "Id" = (SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND {leaseFree} AND {tier} LIMIT 1 {lockClause})
+              AND {leaseFree}
             RETURNING "Id"
-            """;
+            """).ToList();
         // Resume: the operator's own live lease comes back, extended.
         const string resume = """
             UPDATE campaign_entries SET "LeaseUntil" = @until
@@ -71,7 +71,9 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
         {
             // On SQLite the transaction is BEGIN IMMEDIATE: claims queue on the write lock.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var id = await ScalarAsync(resume, args, ct) ?? await ScalarAsync(sql, args, ct);
+            var id = await ScalarAsync(resume, args, ct);
+            foreach (var claim in claims)
+                id ??= await ScalarAsync(claim, args, ct);
             await tx.CommitAsync(ct);
             return id;
         });

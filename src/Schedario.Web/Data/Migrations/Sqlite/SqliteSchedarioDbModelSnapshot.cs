@@ -351,7 +351,9 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("CampaignId", "CustomerId")
                         .IsUnique();
 
-                    b.HasIndex("CampaignId", "State", "NextCallAt");
+                    b.HasIndex("CampaignId", "State", "CallbackUserId", "NextCallAt");
+
+                    b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id");
 
                     b.ToTable("campaign_entries", (string)null);
                 });

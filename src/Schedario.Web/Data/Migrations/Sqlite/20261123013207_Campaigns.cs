@@ -259,9 +259,14 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_campaign_entries_CampaignId_State_NextCallAt",
+                name: "IX_campaign_entries_CampaignId_State_AssignedUserId_Priority_Id",
                 table: "campaign_entries",
-                columns: new[] { "CampaignId", "State", "NextCallAt" });
+                columns: new[] { "CampaignId", "State", "AssignedUserId", "Priority", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaign_entries_CampaignId_State_CallbackUserId_NextCallAt",
+                table: "campaign_entries",
+                columns: new[] { "CampaignId", "State", "CallbackUserId", "NextCallAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_campaign_entries_CustomerId",

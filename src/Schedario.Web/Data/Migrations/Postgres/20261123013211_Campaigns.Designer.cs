@@ -12,7 +12,7 @@ using Schedario.Web.Data;
 namespace Schedario.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSchedarioDb))]
-    [Migration("20261123011356_Campaigns")]
+    [Migration("20261123013211_Campaigns")]
     partial class Campaigns
     {
         /// <inheritdoc />
@@ -369,7 +369,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasIndex("CampaignId", "CustomerId")
                         .IsUnique();
 
-                    b.HasIndex("CampaignId", "State", "NextCallAt");
+                    b.HasIndex("CampaignId", "State", "CallbackUserId", "NextCallAt");
+
+                    b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id");
 
                     b.ToTable("campaign_entries", (string)null);
                 });

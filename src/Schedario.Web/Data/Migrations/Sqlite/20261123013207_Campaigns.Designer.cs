@@ -11,7 +11,7 @@ using Schedario.Web.Data;
 namespace Schedario.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSchedarioDb))]
-    [Migration("20261123011349_Campaigns")]
+    [Migration("20261123013207_Campaigns")]
     partial class Campaigns
     {
         /// <inheritdoc />
@@ -354,7 +354,9 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("CampaignId", "CustomerId")
                         .IsUnique();
 
-                    b.HasIndex("CampaignId", "State", "NextCallAt");
+                    b.HasIndex("CampaignId", "State", "CallbackUserId", "NextCallAt");
+
+                    b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id");
 
                     b.ToTable("campaign_entries", (string)null);
                 });
