@@ -53,27 +53,35 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
             @"""State"" = 'ToCall' AND ""AssignedUserId"" = @me AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND (@max = 0 OR ""Attempts"" < @max) ORDER BY ""Priority"" DESC, ""Id""",
             @"""State"" = 'ToCall' AND ""AssignedUserId"" IS NULL AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND (@max = 0 OR ""Attempts"" < @max) ORDER BY ""Priority"" DESC, ""Id""",
         ];
-        var claims = tiers.Select(tier => $"""
-            UPDATE campaign_entries SET "LeaseHolder" = @me, "LeaseUntil" = @until, "ClaimedAt" = @now, "Version" = "Version" + 1
-            WHERE "Id" = (SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND {leaseFree} AND {tier} LIMIT 1 {lockClause})
-              AND {leaseFree}
-            RETURNING "Id"
-            """).ToList();
-        // Resume: the operator's own live lease comes back, extended.
-        const string resume = """
-            UPDATE campaign_entries SET "LeaseUntil" = @until
-            WHERE "Id" = (SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND "LeaseHolder" = @me AND "LeaseUntil" >= @now ORDER BY "Id" LIMIT 1)
+        // One statement: the operator's own live lease (resumed), else the first tier with a free name.
+        // COALESCE stops at the first non-null subquery, so later tiers cost nothing once one answers.
+        var pick = string.Join(",\n", tiers.Select(tier =>
+            $"""(SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND {leaseFree} AND {tier} LIMIT 1 {lockClause})"""));
+        var sql = $"""
+            UPDATE campaign_entries
+            SET "LeaseUntil" = @until, "Version" = "Version" + 1,
+                "ClaimedAt" = CASE WHEN "LeaseHolder" = @me AND "LeaseUntil" >= @now THEN "ClaimedAt" ELSE @now END,
+                "LeaseHolder" = @me
+            WHERE "Id" = COALESCE(
+                (SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND "LeaseHolder" = @me AND "LeaseUntil" >= @now ORDER BY "Id" LIMIT 1),
+                {pick})
+              AND ({leaseFree} OR ("LeaseHolder" = @me AND "LeaseUntil" >= @now))
             RETURNING "Id"
             """;
         (string, object)[] args = [("cid", campaignId), ("me", userId), ("now", now), ("until", until), ("max", campaign.MaxAttempts)];
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            // One statement is atomic on its own; SKIP LOCKED keeps concurrent claims off each other's rows.
+            await db.Database.OpenConnectionAsync(ct);
+            try { return await ScalarAsync(sql, args, ct); }
+            finally { await db.Database.CloseConnectionAsync(); }
+        }
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
-            // On SQLite the transaction is BEGIN IMMEDIATE: claims queue on the write lock.
+            // SQLite: BEGIN IMMEDIATE takes the write lock first, so claims queue instead of failing on a stale snapshot.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var id = await ScalarAsync(resume, args, ct);
-            foreach (var claim in claims)
-                id ??= await ScalarAsync(claim, args, ct);
+            var id = await ScalarAsync(sql, args, ct);
             await tx.CommitAsync(ct);
             return id;
         });
