@@ -201,7 +201,10 @@ sealed class CampaignEntryConfiguration : IEntityTypeConfiguration<CampaignEntry
         b.HasIndex(e => new { e.CampaignId, e.CustomerId }).IsUnique();
         // Next: the due names of a campaign by state.
         b.HasIndex(e => new { e.CampaignId, e.State, e.CallbackUserId, e.NextCallAt });
-        b.HasIndex(e => new { e.CampaignId, e.State, e.AssignedUserId, e.Priority, e.Id });
+        // Matches the claim's ORDER BY "Priority" DESC, "Id", so LIMIT 1 reads one index entry instead of sorting.
+        b.HasIndex(e => new { e.CampaignId, e.State, e.AssignedUserId, e.Priority, e.Id }).IsDescending(false, false, false, true, false);
+        // Resuming an operator's live lease: only leased rows are indexed.
+        b.HasIndex(e => new { e.LeaseHolder, e.CampaignId }).HasFilter("\"LeaseHolder\" IS NOT NULL");
         b.HasIndex(e => e.CustomerId);
         b.HasOne<Campaign>().WithMany().HasForeignKey(e => e.CampaignId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Customer>().WithMany().HasForeignKey(e => e.CustomerId).OnDelete(DeleteBehavior.Cascade);

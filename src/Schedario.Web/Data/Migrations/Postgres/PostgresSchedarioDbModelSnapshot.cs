@@ -366,9 +366,13 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasIndex("CampaignId", "CustomerId")
                         .IsUnique();
 
+                    b.HasIndex("LeaseHolder", "CampaignId")
+                        .HasFilter("\"LeaseHolder\" IS NOT NULL");
+
                     b.HasIndex("CampaignId", "State", "CallbackUserId", "NextCallAt");
 
-                    b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id");
+                    b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id")
+                        .IsDescending(false, false, false, true, false);
 
                     b.ToTable("campaign_entries", (string)null);
                 });

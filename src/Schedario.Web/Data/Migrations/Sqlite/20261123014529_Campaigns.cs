@@ -1,12 +1,11 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 #pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
 
-namespace Schedario.Web.Data.Migrations.Postgres
+namespace Schedario.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Campaigns : Migration
@@ -18,10 +17,10 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "campaign_types",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -32,21 +31,21 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "outcomes",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    Description = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Category = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    PersonReached = table.Column<bool>(type: "boolean", nullable: false),
-                    Adhesion = table.Column<bool>(type: "boolean", nullable: false),
-                    Appointment = table.Column<bool>(type: "boolean", nullable: false),
-                    ContactPromise = table.Column<bool>(type: "boolean", nullable: false),
-                    NeedsCallbackTime = table.Column<bool>(type: "boolean", nullable: false),
-                    NeedsNote = table.Column<bool>(type: "boolean", nullable: false),
-                    RetryDelayMinutes = table.Column<int>(type: "integer", nullable: true),
-                    Shortcut = table.Column<string>(type: "character varying(1)", maxLength: 1, nullable: true),
-                    Active = table.Column<bool>(type: "boolean", nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    PersonReached = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Adhesion = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Appointment = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ContactPromise = table.Column<bool>(type: "INTEGER", nullable: false),
+                    NeedsCallbackTime = table.Column<bool>(type: "INTEGER", nullable: false),
+                    NeedsNote = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RetryDelayMinutes = table.Column<int>(type: "INTEGER", nullable: true),
+                    Shortcut = table.Column<string>(type: "TEXT", maxLength: 1, nullable: true),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -57,14 +56,14 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "settings",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Type = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Value = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    Description = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    Min = table.Column<int>(type: "integer", nullable: true),
-                    Max = table.Column<int>(type: "integer", nullable: true),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Min = table.Column<int>(type: "INTEGER", nullable: true),
+                    Max = table.Column<int>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -75,26 +74,26 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "campaigns",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    Name = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: false),
-                    TypeId = table.Column<int>(type: "integer", nullable: false),
-                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    StartDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    EndDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    Retired = table.Column<bool>(type: "boolean", nullable: false),
-                    PortfolioTypeId = table.Column<int>(type: "integer", nullable: true),
-                    AutoContactPromise = table.Column<bool>(type: "boolean", nullable: false),
-                    CallingDays = table.Column<int>(type: "integer", nullable: false),
-                    CallFrom = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
-                    CallTo = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
-                    MaxAttempts = table.Column<int>(type: "integer", nullable: false),
-                    RetryToCallMinutes = table.Column<int>(type: "integer", nullable: false),
-                    RetryTechnicalMinutes = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CreatedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 150, nullable: false),
+                    TypeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    StartDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    EndDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Retired = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PortfolioTypeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    AutoContactPromise = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CallingDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    CallFrom = table.Column<TimeOnly>(type: "TEXT", nullable: true),
+                    CallTo = table.Column<TimeOnly>(type: "TEXT", nullable: true),
+                    MaxAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    RetryToCallMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    RetryTechnicalMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -111,23 +110,23 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "campaign_entries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CampaignId = table.Column<int>(type: "integer", nullable: false),
-                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
-                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    LastOutcomeId = table.Column<int>(type: "integer", nullable: true),
-                    AssignedUserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    NextCallAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CallbackUserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
-                    Priority = table.Column<int>(type: "integer", nullable: false),
-                    LeaseHolder = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
-                    LeaseUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ClaimedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LastCallAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CampaignId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    LastOutcomeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    AssignedUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextCallAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CallbackUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    Priority = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeaseHolder = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    LeaseUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClaimedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastCallAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -156,8 +155,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "campaign_operators",
                 columns: table => new
                 {
-                    CampaignId = table.Column<int>(type: "integer", nullable: false),
-                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false)
+                    CampaignId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -174,20 +173,20 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "calls",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CampaignId = table.Column<int>(type: "integer", nullable: false),
-                    EntryId = table.Column<long>(type: "bigint", nullable: false),
-                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
-                    OperatorUserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    OperatorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    DurationSeconds = table.Column<int>(type: "integer", nullable: false),
-                    OutcomeId = table.Column<int>(type: "integer", nullable: false),
-                    OutcomeCode = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    PromiseCampaignId = table.Column<int>(type: "integer", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CampaignId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EntryId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OperatorUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    OperatorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DurationSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    OutcomeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OutcomeCode = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    PromiseCampaignId = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -262,7 +261,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_campaign_entries_CampaignId_State_AssignedUserId_Priority_Id",
                 table: "campaign_entries",
-                columns: new[] { "CampaignId", "State", "AssignedUserId", "Priority", "Id" });
+                columns: new[] { "CampaignId", "State", "AssignedUserId", "Priority", "Id" },
+                descending: new[] { false, false, false, true, false });
 
             migrationBuilder.CreateIndex(
                 name: "IX_campaign_entries_CampaignId_State_CallbackUserId_NextCallAt",
@@ -278,6 +278,12 @@ namespace Schedario.Web.Data.Migrations.Postgres
                 name: "IX_campaign_entries_LastOutcomeId",
                 table: "campaign_entries",
                 column: "LastOutcomeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaign_entries_LeaseHolder_CampaignId",
+                table: "campaign_entries",
+                columns: new[] { "LeaseHolder", "CampaignId" },
+                filter: "\"LeaseHolder\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_campaign_types_Code",
