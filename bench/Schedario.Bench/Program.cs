@@ -17,6 +17,7 @@ static class BenchProgram
                 "generate" => await GenerateCommand.RunAsync(options),
                 "import" => await ImportCommand.RunAsync(options),
                 "queries" => await QueriesCommand.RunAsync(options),
+                "wizard" or "next" => await CampaignCommands.RunAsync(args[0], args),
                 _ => Usage(),
             };
         }
@@ -34,6 +35,8 @@ static class BenchProgram
               generate --rows N [--out PATH] [--seed S]
               import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep] [--baseline-only] [--defer-indexes]
               queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE] [--explain]
+              wizard   [postgres|sqlite] [records=1000000] [matches=100000] [operators=50]
+              next     [postgres|sqlite] [entries=20000] [operators=100]
             """);
         return 2;
     }

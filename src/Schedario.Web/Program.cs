@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
+using Schedario.Web.Campaigns;
 using Schedario.Web.Components;
 using Schedario.Web.Data;
 using Schedario.Web.Demo;
@@ -21,6 +22,7 @@ builder.Services.AddSchedarioIdentity(builder.Configuration);
 builder.Services.AddRegistry();
 builder.Services.AddRegistryImport(builder.Configuration);
 builder.Services.AddDemoData();
+builder.Services.AddCampaigns();
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
@@ -67,6 +69,7 @@ api.MapAuthApi();
 api.MapRegistryApi();
 api.MapImportApi();
 api.MapDuplicatesApi();
+api.MapCampaignsApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();

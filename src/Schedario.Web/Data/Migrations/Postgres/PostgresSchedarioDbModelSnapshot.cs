@@ -154,6 +154,496 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Schedario.Web.Campaigns.Call", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("DurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("OperatorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("OperatorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("OutcomeCode")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("OutcomeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PromiseCampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.HasIndex("CampaignId", "OperatorUserId");
+
+                    b.HasIndex("CustomerId", "StartedAt");
+
+                    b.ToTable("calls", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Campaign", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("AutoContactPromise")
+                        .HasColumnType("boolean");
+
+                    b.Property<TimeOnly?>("CallFrom")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<TimeOnly?>("CallTo")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<int>("CallingDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateOnly>("EndDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)");
+
+                    b.Property<int?>("PortfolioTypeId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("RetryTechnicalMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RetryToCallMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("TypeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("TypeId", "Retired", "StartDate");
+
+                    b.ToTable("campaigns", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssignedUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CallbackUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LastCallAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("LastOutcomeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NextCallAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("LastOutcomeId");
+
+                    b.HasIndex("CampaignId", "CustomerId")
+                        .IsUnique();
+
+                    b.HasIndex("LeaseHolder", "CampaignId")
+                        .HasFilter("\"LeaseHolder\" IS NOT NULL");
+
+                    b.HasIndex("CampaignId", "State", "CallbackUserId", "NextCallAt");
+
+                    b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id")
+                        .IsDescending(false, false, false, true, false);
+
+                    b.ToTable("campaign_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignOperator", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("CampaignId", "UserId");
+
+                    b.ToTable("campaign_operators", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignType", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("campaign_types", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Outcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Adhesion")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Appointment")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<bool>("ContactPromise")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("NeedsCallbackTime")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("NeedsNote")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("PersonReached")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RetryDelayMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Shortcut")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("outcomes", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Active = true,
+                            Adhesion = true,
+                            Appointment = false,
+                            Category = "PositiveClosed",
+                            Code = "ADESIONE",
+                            ContactPromise = false,
+                            Description = "Adesione / vendita",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 1,
+                            Shortcut = "1"
+                        },
+                        new
+                        {
+                            Id = 2,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = true,
+                            Category = "PositiveClosed",
+                            Code = "APPUNTAMENTO",
+                            ContactPromise = false,
+                            Description = "Appuntamento fissato",
+                            NeedsCallbackTime = false,
+                            NeedsNote = true,
+                            PersonReached = true,
+                            Position = 2,
+                            Shortcut = "2"
+                        },
+                        new
+                        {
+                            Id = 3,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "PositiveClosed",
+                            Code = "PROMESSA CONTATTO",
+                            ContactPromise = true,
+                            Description = "Promessa contatto: da richiamare in una campagna futura",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 3,
+                            Shortcut = "3"
+                        },
+                        new
+                        {
+                            Id = 4,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "Callback",
+                            Code = "RICHIAMARE",
+                            ContactPromise = false,
+                            Description = "Richiamare a data e ora concordate",
+                            NeedsCallbackTime = true,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 4,
+                            Shortcut = "4"
+                        },
+                        new
+                        {
+                            Id = 5,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "TechnicalRetry",
+                            Code = "NON RISPONDE",
+                            ContactPromise = false,
+                            Description = "Non risponde",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = false,
+                            Position = 5,
+                            RetryDelayMinutes = 120,
+                            Shortcut = "5"
+                        },
+                        new
+                        {
+                            Id = 6,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "TechnicalRetry",
+                            Code = "OCCUPATO",
+                            ContactPromise = false,
+                            Description = "Occupato",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = false,
+                            Position = 6,
+                            RetryDelayMinutes = 15,
+                            Shortcut = "6"
+                        },
+                        new
+                        {
+                            Id = 7,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "TechnicalRetry",
+                            Code = "SEGRETERIA",
+                            ContactPromise = false,
+                            Description = "Segreteria telefonica",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = false,
+                            Position = 7,
+                            RetryDelayMinutes = 240,
+                            Shortcut = "7"
+                        },
+                        new
+                        {
+                            Id = 8,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "NegativeClosed",
+                            Code = "NON INTERESSATO",
+                            ContactPromise = false,
+                            Description = "Non interessato",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 8,
+                            Shortcut = "8"
+                        },
+                        new
+                        {
+                            Id = 9,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "Unworkable",
+                            Code = "NUMERO ERRATO",
+                            ContactPromise = false,
+                            Description = "Numero errato o inesistente",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = false,
+                            Position = 9,
+                            Shortcut = "9"
+                        },
+                        new
+                        {
+                            Id = 10,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "DoNotCall",
+                            Code = "NON CHIAMARE",
+                            ContactPromise = false,
+                            Description = "Non desidera essere chiamato (registro opposizioni)",
+                            NeedsCallbackTime = false,
+                            NeedsNote = true,
+                            PersonReached = true,
+                            Position = 10,
+                            Shortcut = "0"
+                        });
+                });
+
             modelBuilder.Entity("Schedario.Web.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -883,6 +1373,79 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.ToTable("customer_referents", (string)null);
                 });
 
+            modelBuilder.Entity("Schedario.Web.Settings.Setting", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int?>("Max")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Min")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("settings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "CC0028",
+                            Description = "Numero di campagne future mostrate per la promessa contatto (0 = promessa contatto non utilizzabile).",
+                            Max = 100,
+                            Min = 0,
+                            Type = "Int",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "5"
+                        },
+                        new
+                        {
+                            Code = "CI0036",
+                            Description = "In chiusura della chiamata inbound mostra la situazione outbound del chiamante.",
+                            Type = "Bool",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "false"
+                        },
+                        new
+                        {
+                            Code = "LASTCONTACTS",
+                            Description = "Numero di ultimi contatti mostrati nelle schermate di chiamata.",
+                            Max = 50,
+                            Min = 0,
+                            Type = "Int",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "3"
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -930,6 +1493,59 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasOne("Schedario.Web.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Call", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.CampaignEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.Campaigns.Outcome", null)
+                        .WithMany()
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Campaign", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.CampaignType", null)
+                        .WithMany()
+                        .HasForeignKey("TypeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignEntry", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.Registry.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.Campaigns.Outcome", null)
+                        .WithMany()
+                        .HasForeignKey("LastOutcomeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignOperator", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.Campaign", null)
+                        .WithMany("Operators")
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1022,6 +1638,11 @@ namespace Schedario.Web.Data.Migrations.Postgres
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Campaign", b =>
+                {
+                    b.Navigation("Operators");
                 });
 
             modelBuilder.Entity("Schedario.Web.Registry.Customer", b =>

@@ -145,6 +145,486 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Schedario.Web.Campaigns.Call", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperatorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperatorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutcomeCode")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PromiseCampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.HasIndex("CampaignId", "OperatorUserId");
+
+                    b.HasIndex("CustomerId", "StartedAt");
+
+                    b.ToTable("calls", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Campaign", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AutoContactPromise")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeOnly?>("CallFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("CallTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CallingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EndDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PortfolioTypeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RetryTechnicalMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RetryToCallMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TypeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("TypeId", "Retired", "StartDate");
+
+                    b.ToTable("campaigns", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssignedUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallbackUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastCallAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastOutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseHolder")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextCallAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("LastOutcomeId");
+
+                    b.HasIndex("CampaignId", "CustomerId")
+                        .IsUnique();
+
+                    b.HasIndex("LeaseHolder", "CampaignId")
+                        .HasFilter("\"LeaseHolder\" IS NOT NULL");
+
+                    b.HasIndex("CampaignId", "State", "CallbackUserId", "NextCallAt");
+
+                    b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id")
+                        .IsDescending(false, false, false, true, false);
+
+                    b.ToTable("campaign_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignOperator", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CampaignId", "UserId");
+
+                    b.ToTable("campaign_operators", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignType", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("campaign_types", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Outcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Adhesion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Appointment")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ContactPromise")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NeedsCallbackTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NeedsNote")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PersonReached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RetryDelayMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Shortcut")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("outcomes", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Active = true,
+                            Adhesion = true,
+                            Appointment = false,
+                            Category = "PositiveClosed",
+                            Code = "ADESIONE",
+                            ContactPromise = false,
+                            Description = "Adesione / vendita",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 1,
+                            Shortcut = "1"
+                        },
+                        new
+                        {
+                            Id = 2,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = true,
+                            Category = "PositiveClosed",
+                            Code = "APPUNTAMENTO",
+                            ContactPromise = false,
+                            Description = "Appuntamento fissato",
+                            NeedsCallbackTime = false,
+                            NeedsNote = true,
+                            PersonReached = true,
+                            Position = 2,
+                            Shortcut = "2"
+                        },
+                        new
+                        {
+                            Id = 3,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "PositiveClosed",
+                            Code = "PROMESSA CONTATTO",
+                            ContactPromise = true,
+                            Description = "Promessa contatto: da richiamare in una campagna futura",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 3,
+                            Shortcut = "3"
+                        },
+                        new
+                        {
+                            Id = 4,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "Callback",
+                            Code = "RICHIAMARE",
+                            ContactPromise = false,
+                            Description = "Richiamare a data e ora concordate",
+                            NeedsCallbackTime = true,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 4,
+                            Shortcut = "4"
+                        },
+                        new
+                        {
+                            Id = 5,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "TechnicalRetry",
+                            Code = "NON RISPONDE",
+                            ContactPromise = false,
+                            Description = "Non risponde",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = false,
+                            Position = 5,
+                            RetryDelayMinutes = 120,
+                            Shortcut = "5"
+                        },
+                        new
+                        {
+                            Id = 6,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "TechnicalRetry",
+                            Code = "OCCUPATO",
+                            ContactPromise = false,
+                            Description = "Occupato",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = false,
+                            Position = 6,
+                            RetryDelayMinutes = 15,
+                            Shortcut = "6"
+                        },
+                        new
+                        {
+                            Id = 7,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "TechnicalRetry",
+                            Code = "SEGRETERIA",
+                            ContactPromise = false,
+                            Description = "Segreteria telefonica",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = false,
+                            Position = 7,
+                            RetryDelayMinutes = 240,
+                            Shortcut = "7"
+                        },
+                        new
+                        {
+                            Id = 8,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "NegativeClosed",
+                            Code = "NON INTERESSATO",
+                            ContactPromise = false,
+                            Description = "Non interessato",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 8,
+                            Shortcut = "8"
+                        },
+                        new
+                        {
+                            Id = 9,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "Unworkable",
+                            Code = "NUMERO ERRATO",
+                            ContactPromise = false,
+                            Description = "Numero errato o inesistente",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = false,
+                            Position = 9,
+                            Shortcut = "9"
+                        },
+                        new
+                        {
+                            Id = 10,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "DoNotCall",
+                            Code = "NON CHIAMARE",
+                            ContactPromise = false,
+                            Description = "Non desidera essere chiamato (registro opposizioni)",
+                            NeedsCallbackTime = false,
+                            NeedsNote = true,
+                            PersonReached = true,
+                            Position = 10,
+                            Shortcut = "0"
+                        });
+                });
+
             modelBuilder.Entity("Schedario.Web.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -865,6 +1345,79 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.ToTable("customer_referents", (string)null);
                 });
 
+            modelBuilder.Entity("Schedario.Web.Settings.Setting", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Max")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Min")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("settings", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "CC0028",
+                            Description = "Numero di campagne future mostrate per la promessa contatto (0 = promessa contatto non utilizzabile).",
+                            Max = 100,
+                            Min = 0,
+                            Type = "Int",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "5"
+                        },
+                        new
+                        {
+                            Code = "CI0036",
+                            Description = "In chiusura della chiamata inbound mostra la situazione outbound del chiamante.",
+                            Type = "Bool",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "false"
+                        },
+                        new
+                        {
+                            Code = "LASTCONTACTS",
+                            Description = "Numero di ultimi contatti mostrati nelle schermate di chiamata.",
+                            Max = 50,
+                            Min = 0,
+                            Type = "Int",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "3"
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -912,6 +1465,59 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasOne("Schedario.Web.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Call", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.CampaignEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.Campaigns.Outcome", null)
+                        .WithMany()
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Campaign", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.CampaignType", null)
+                        .WithMany()
+                        .HasForeignKey("TypeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignEntry", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.Registry.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.Campaigns.Outcome", null)
+                        .WithMany()
+                        .HasForeignKey("LastOutcomeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.CampaignOperator", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.Campaign", null)
+                        .WithMany("Operators")
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1004,6 +1610,11 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.Campaigns.Campaign", b =>
+                {
+                    b.Navigation("Operators");
                 });
 
             modelBuilder.Entity("Schedario.Web.Registry.Customer", b =>

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Schedario.Tests.Infrastructure;
+using Schedario.Web.Campaigns;
+using Schedario.Web.Data;
+using Schedario.Web.Identity;
+using Schedario.Web.Registry;
+
+namespace Schedario.Bench
+{
+    /// <summary>Load drivers for the campaigns issue: wizard fill and concurrent Next.</summary>
+    static class CampaignCommands
+    {
+        public static async Task<int> RunAsync(string command, string[] args)
+        {
+            var provider = (args.ElementAtOrDefault(1) ?? "postgres").StartsWith("p", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+            int Arg(int i, int fallback) => int.TryParse(args.ElementAtOrDefault(i), out var v) ? v : fallback;
+            await using var env = await BenchEnv.StartAsync(provider);
+            if (command == "wizard") await WizardBench.RunAsync(env, Arg(2, 1_000_000), Arg(3, 100_000), Arg(4, 50));
+            else await NextBench.RunAsync(env, Arg(2, 20_000), Arg(3, 100));
+            return 0;
+        }
+    }
+
+    /// <summary>The app's services on a fresh database, without the web host.</summary>
+    sealed class BenchEnv : IAsyncDisposable
+    {
+        public required ServiceProvider Services { get; init; }
+        public required DatabaseProvider Provider { get; init; }
+        public required string ConnectionString { get; init; }
+        string? sqliteFile;
+
+        public static async Task<BenchEnv> StartAsync(DatabaseProvider provider)
+        {
+            string cs;
+            string? file = null;
+            if (provider == DatabaseProvider.Postgres)
+                cs = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateDatabaseAsync("bench")) { MaxPoolSize = 200 }.ConnectionString;
+            else
+            {
+                file = Path.Combine(Path.GetTempPath(), $"schedario-bench-{Guid.NewGuid():N}.db");
+                cs = $"Data Source={file};Default Timeout=120";
+            }
+            var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = provider.ToString(), ["ConnectionStrings:Schedario"] = cs,
+            }).Build();
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddSingleton(TimeProvider.System);
+            services.AddSchedarioData(config, new BenchHostEnvironment());
+            services.AddRegistry();
+            services.AddCampaigns();
+            var sp = services.BuildServiceProvider();
+            await using (var scope = sp.CreateAsyncScope())
+                await scope.ServiceProvider.GetRequiredService<SchedarioDb>().MigrateAsync();
+            Console.WriteLine($"{provider}: database ready");
+            return new BenchEnv { Services = sp, Provider = provider, ConnectionString = cs, sqliteFile = file };
+        }
+
+        public async Task<T> UseAsync<T>(Func<SchedarioDb, Task<T>> work)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            return await work(scope.ServiceProvider.GetRequiredService<SchedarioDb>());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Services.DisposeAsync();
+            if (Provider == DatabaseProvider.Postgres) await PostgresServer.DropDatabaseAsync(ConnectionString);
+            else if (sqliteFile is not null)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                foreach (var f in new[] { sqliteFile, sqliteFile + "-wal", sqliteFile + "-shm" }) File.Delete(f);
+            }
+        }
+
+        /// <summary>A type and a campaign of it, open every day and hour.</summary>
+        public Task<int> CampaignAsync(string code, int? typeId = null) => UseAsync(async db =>
+        {
+            var type = typeId ?? (await Add(db, new CampaignType { Code = "T" + code, Name = code })).Id;
+            var c = await Add(db, new Campaign
+            {
+                Code = code, Name = code, TypeId = type, StartDate = new(2026, 1, 1), EndDate = new(2026, 12, 31),
+                CallingDays = CallingDays.All, MaxAttempts = 0, CreatedAt = DateTime.UtcNow, CreatedBy = "bench",
+            });
+            return c.Id;
+        });
+
+        static async Task<T> Add<T>(SchedarioDb db, T entity) where T : class
+        {
+            db.Add(entity);
+            await db.SaveChangesAsync();
+            return entity;
+        }
+    }
+
+    sealed class BenchHostEnvironment : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Bench";
+        public string ApplicationName { get; set; } = "Schedario.Bench";
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+
+    static class WizardBench
+    {
+        public static async Task RunAsync(BenchEnv env, int records, int matches, int operatorCount)
+        {
+            var def = await env.UseAsync(async db =>
+            {
+                var d = new CharacteristicDefinition { Code = "ADSL", Description = "Coperto ADSL", Category = "bench" };
+                db.Add(d);
+                await db.SaveChangesAsync();
+                return d.Id;
+            });
+            // Twice the matches live in the region; half of those carry the characteristic.
+            var seed = Stopwatch.StartNew();
+            var now = DateTime.UtcNow;
+            const int batch = 50_000;
+            for (var start = 0; start < records; start += batch)
+            {
+                var customers = new List<Customer>(batch);
+                for (var i = start; i < Math.Min(records, start + batch); i++)
+                {
+                    var inRegion = i % (records / (2 * matches)) == 0 && i / (records / (2 * matches)) < 2 * matches;
+                    var c = new Customer
+                    {
+                        Kind = CustomerKind.Person, Stage = LifecycleStage.Lead, FirstName = "Mario", LastName = $"Rossi{i:D7}", DisplayName = $"Rossi{i:D7} Mario",
+                        SearchName = $"rossi{i:D7} mario", SearchNameAlt = $"mario rossi{i:D7}", Region = inRegion ? "Puglia" : "Lombardia",
+                        Province = inRegion ? "BA" : "MI", City = inRegion ? "Bari" : "Milano", MainPhone = $"+39333{i:D7}",
+                        CreatedAt = now, CreatedBy = "bench", UpdatedAt = now, UpdatedBy = "bench",
+                    };
+                    if (inRegion && i / (records / (2 * matches)) % 2 == 0)
+                        c.Characteristics.Add(new CustomerCharacteristic { CustomerId = c.Id, CharacteristicId = def, Date = new(2026, 1, 1), RecordedAt = now, RecordedBy = "bench" });
+                    customers.Add(c);
+                }
+                await env.UseAsync(async db => { await Schedario.Web.Registry.Import.BulkWriter.InsertAsync(db, customers, default); return 0; });
+            }
+            var operators = await env.UseAsync(async db =>
+            {
+                var users = Enumerable.Range(0, operatorCount).Select(i => new AppUser { UserName = $"bench{i}", NormalizedUserName = $"BENCH{i}", DisplayName = $"Bench {i}" }).ToList();
+                db.AddRange(users);
+                await db.SaveChangesAsync();
+                if (env.Provider == DatabaseProvider.Postgres) await db.Database.ExecuteSqlRawAsync("ANALYZE");
+                return users.Select(u => u.Id).ToList();
+            });
+            Console.WriteLine($"seeded {records:N0} records in {seed.Elapsed.TotalSeconds:F1} s");
+
+            var campaign = await env.CampaignAsync("WIZ");
+            var input = new WizardInput
+            {
+                Filter = new RegistryFilter { Regions = ["Puglia"], CharacteristicsPresent = [new CharacteristicCriterion("ADSL")] },
+                RequirePhoneConsent = false, ExcludeInSameTypeActive = true, ExcludeCalledWithinDays = 30,
+                Distribution = new DistributionInput { Mode = "equal", OperatorIds = operators },
+            };
+            var sw = Stopwatch.StartNew();
+            var result = await env.UseAsync(db => new WizardService(db, TimeProvider.System).FillAsync(campaign, input));
+            var wizard = sw.Elapsed;
+
+            var bare = await env.CampaignAsync("BARE");
+            sw.Restart();
+            var inserted = await env.UseAsync(db => db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO campaign_entries ("CampaignId", "CustomerId", "State", "AssignedUserId", "Attempts", "Priority", "CreatedAt", "Version")
+                SELECT {0}, c."Id", 'ToCall', NULL, 0, 0, {1}, 1 FROM customers c
+                WHERE c."Region" = 'Puglia' AND EXISTS (SELECT 1 FROM customer_characteristics x WHERE x."CustomerId" = c."Id" AND x."CharacteristicId" = {2})
+                """, bare, DateTime.UtcNow, def));
+            var raw = sw.Elapsed;
+            var again = await env.UseAsync(db => new WizardService(db, TimeProvider.System).FillAsync(campaign, input));
+            Console.WriteLine($"wizard fill ({env.Provider}): {result.Inserted:N0} inserted among {operatorCount} operators in {wizard.TotalMilliseconds:F0} ms; " +
+                              $"bare INSERT … SELECT of {inserted:N0} rows {raw.TotalMilliseconds:F0} ms; ratio {wizard / raw:F2}; second run inserted {again.Inserted}");
+        }
+    }
+
+    static class NextBench
+    {
+        public static async Task RunAsync(BenchEnv env, int entries, int operators)
+        {
+            var campaign = await env.CampaignAsync("NEXT");
+            await env.UseAsync(async db =>
+            {
+                var now = DateTime.UtcNow;
+                var customers = Enumerable.Range(0, entries).Select(i => new Customer
+                {
+                    Kind = CustomerKind.Person, Stage = LifecycleStage.Lead, LastName = $"N{i}", DisplayName = $"N{i}", SearchName = $"n{i}", SearchNameAlt = $"n{i}",
+                    CreatedAt = now, CreatedBy = "bench", UpdatedAt = now, UpdatedBy = "bench",
+                }).ToList();
+                await Schedario.Web.Registry.Import.BulkWriter.InsertAsync(db, customers, default);
+                await db.Database.ExecuteSqlRawAsync("""
+                    INSERT INTO campaign_entries ("CampaignId", "CustomerId", "State", "Attempts", "Priority", "CreatedAt", "Version")
+                    SELECT {0}, "Id", 'ToCall', 0, 0, {1}, 1 FROM customers
+                    """, campaign, now);
+                if (env.Provider == DatabaseProvider.Postgres) await db.Database.ExecuteSqlRawAsync("ANALYZE");
+                return 0;
+            });
+            Console.WriteLine($"{entries:N0} names in the pool, {operators} operators claiming");
+
+            var claimed = new ConcurrentBag<long>();
+            var latencies = new ConcurrentBag<double>();
+            var wall = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, operators).Select(i => Task.Run(async () =>
+            {
+                var me = $"bench-op-{i}";
+                while (true)
+                {
+                    await using var scope = env.Services.CreateAsyncScope();
+                    var desk = scope.ServiceProvider.GetRequiredService<DeskService>();
+                    var sw = Stopwatch.StartNew();
+                    var id = await desk.NextAsync(campaign, me);
+                    latencies.Add(sw.Elapsed.TotalMilliseconds);
+                    if (id is not { } entry) break;
+                    claimed.Add(entry);
+                    // The call ends: the entry closes (not timed as a claim).
+                    var db = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
+                    await db.Set<CampaignEntry>().Where(e => e.Id == entry)
+                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.State, EntryState.Negative).SetProperty(e => e.LeaseHolder, (string?)null).SetProperty(e => e.LeaseUntil, (DateTime?)null));
+                }
+            })));
+            wall.Stop();
+            var sorted = latencies.OrderBy(x => x).ToList();
+            double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+            var doubles = claimed.Count - claimed.Distinct().Count();
+            Console.WriteLine($"next ({env.Provider}): {claimed.Count:N0} claims in {wall.Elapsed.TotalSeconds:F1} s = {claimed.Count / wall.Elapsed.TotalSeconds:F0} claims/s " +
+                              $"(each followed by a close); p50 {P(0.5):F1} ms, p99 {P(0.99):F1} ms; double claims {doubles}; names left unserved {entries - claimed.Distinct().Count()}");
+            if (doubles > 0) Environment.ExitCode = 1;
+        }
+    }
+}

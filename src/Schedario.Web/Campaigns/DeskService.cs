@@ -1,0 +1,286 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Schedario.Web.Data;
+using Schedario.Web.Identity;
+using Schedario.Web.Registry;
+using Schedario.Web.Settings;
+using Schedario.Web.Shared;
+
+namespace Schedario.Web.Campaigns;
+
+/// <summary>
+/// The outbound desk: Next (an atomic claim with a lease), the call card, closing a call with an
+/// outcome, and the contact promise (seed 002).
+/// </summary>
+public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsService settings, CustomerService customers)
+{
+    /// <summary>How long a claimed name stays with its operator before anyone else may take it.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Serves the next name: callbacks due that are the operator's, callbacks due for anyone, names
+    /// assigned to the operator, the shared pool. Returns the operator's live lease if they hold one
+    /// (a reloaded page gets the same name back). Null when nothing is due.
+    /// </summary>
+    public async Task<long?> NextAsync(int campaignId, string userId, CancellationToken ct = default)
+    {
+        var campaign = await db.Campaigns().AsNoTracking().Include(c => c.Operators).FirstOrDefaultAsync(c => c.Id == campaignId, ct)
+                       ?? throw new NotFoundException("Campagna non trovata.");
+        if (campaign.Retired)
+            throw new RuleException($"La campagna {campaign.Code} è obsoleta: non viene più servita.", "campaign-retired");
+        if (campaign.Operators.Count > 0 && campaign.Operators.All(o => o.UserId != userId))
+            throw new ForbiddenException($"Non sei tra gli operatori della campagna {campaign.Code}.");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Calling days and hours are the call center's local time (the server's time zone).
+        var local = clock.GetLocalNow();
+        var today = (CallingDays)(1 << (((int)local.DayOfWeek + 6) % 7));
+        if (!campaign.CallingDays.HasFlag(today))
+            throw new RuleException($"Oggi la campagna {campaign.Code} non si chiama (giorni di chiamata).", "campaign-calling-days");
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        if (campaign.CallFrom is { } from && campaign.CallTo is { } to && (time < from || time > to))
+            throw new RuleException($"La campagna {campaign.Code} si chiama dalle {from:HH:mm} alle {to:HH:mm}.", "campaign-calling-hours");
+        var until = now + Lease;
+        var lockClause = db.Provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+        const string leaseFree = """("LeaseUntil" IS NULL OR "LeaseUntil" < @now)""";
+        // One indexed query per tier, tried in order: each is a LIMIT 1 on an index prefix instead of
+        // one sort of every due name of the campaign.
+        string[] tiers =
+        [
+            @"""State"" = 'Callback' AND ""CallbackUserId"" = @me AND ""NextCallAt"" <= @now ORDER BY ""NextCallAt"", ""Id""",
+            @"""State"" = 'Callback' AND ""CallbackUserId"" IS NULL AND ""NextCallAt"" <= @now ORDER BY ""NextCallAt"", ""Id""",
+            @"""State"" = 'ToCall' AND ""AssignedUserId"" = @me AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND (@max = 0 OR ""Attempts"" < @max) ORDER BY ""Priority"" DESC, ""Id""",
+            @"""State"" = 'ToCall' AND ""AssignedUserId"" IS NULL AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND (@max = 0 OR ""Attempts"" < @max) ORDER BY ""Priority"" DESC, ""Id""",
+        ];
+        // One statement: the operator's own live lease (resumed), else the first tier with a free name.
+        // COALESCE stops at the first non-null subquery, so later tiers cost nothing once one answers.
+        var pick = string.Join(",\n", tiers.Select(tier =>
+            $"""(SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND {leaseFree} AND {tier} LIMIT 1 {lockClause})"""));
+        var sql = $"""
+            UPDATE campaign_entries
+            SET "LeaseUntil" = @until, "Version" = "Version" + 1,
+                "ClaimedAt" = CASE WHEN "LeaseHolder" = @me AND "LeaseUntil" >= @now THEN "ClaimedAt" ELSE @now END,
+                "LeaseHolder" = @me
+            WHERE "Id" = COALESCE(
+                (SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND "LeaseHolder" = @me AND "LeaseUntil" >= @now ORDER BY "Id" LIMIT 1),
+                {pick})
+              AND ({leaseFree} OR ("LeaseHolder" = @me AND "LeaseUntil" >= @now))
+            RETURNING "Id"
+            """;
+        (string, object)[] args = [("cid", campaignId), ("me", userId), ("now", now), ("until", until), ("max", campaign.MaxAttempts)];
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            // One statement is atomic on its own; SKIP LOCKED keeps concurrent claims off each other's rows.
+            await db.Database.OpenConnectionAsync(ct);
+            try { return await ScalarAsync(sql, args, ct); }
+            finally { await db.Database.CloseConnectionAsync(); }
+        }
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            // SQLite: BEGIN IMMEDIATE takes the write lock first, so claims queue instead of failing on a stale snapshot.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var id = await ScalarAsync(sql, args, ct);
+            await tx.CommitAsync(ct);
+            return id;
+        });
+    }
+
+    async Task<long?> ScalarAsync(string sql, (string Name, object Value)[] args, CancellationToken ct)
+    {
+        var conn = db.Database.GetDbConnection();
+        await using var cmd = conn.CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@" + name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
+        var result = await cmd.ExecuteScalarAsync(ct);
+        return result is null or DBNull ? null : Convert.ToInt64(result);
+    }
+
+    public async Task<EntryDto> GetEntryAsync(long entryId, CancellationToken ct = default) =>
+        await EntryQueries.Project(db, db.CampaignEntries().Where(e => e.Id == entryId)).FirstOrDefaultAsync(ct)
+        ?? throw new NotFoundException("Nominativo in campagna non trovato.");
+
+    /// <summary>The desk's card: the live registry record, its last contacts, its history here and its other campaigns.</summary>
+    public async Task<DeskCard> CardAsync(long entryId, CancellationToken ct = default)
+    {
+        var entry = await GetEntryAsync(entryId, ct);
+        var campaign = await db.Campaigns().AsNoTracking().Include(c => c.Operators).FirstAsync(c => c.Id == entry.CampaignId, ct);
+        var typeName = await db.Set<CampaignType>().Where(t => t.Id == campaign.TypeId).Select(t => t.Name).FirstOrDefaultAsync(ct);
+        var customer = await customers.GetAsync(entry.CustomerId, ct);
+        var last = await settings.GetIntAsync(SettingCodes.LastContacts, ct);
+        var lastContacts = await Calls(db.Calls().Where(c => c.CustomerId == entry.CustomerId)).Take(last).ToListAsync(ct);
+        var history = await Calls(db.Calls().Where(c => c.EntryId == entryId)).ToListAsync(ct);
+        var others = await (from e in db.CampaignEntries()
+                            join c in db.Campaigns() on e.CampaignId equals c.Id
+                            where e.CustomerId == entry.CustomerId && e.Id != entryId
+                            orderby c.StartDate descending
+                            select new { c.Id, c.Code, c.Name, e.State, e.AssignedUserId, c.Retired }).ToListAsync(ct);
+        return new DeskCard(entry, CampaignService.ToDto(campaign, typeName), customer, lastContacts, history,
+            others.Select(o => new OtherCampaignDto(o.Id, o.Code, o.Name, CampaignService.StateName(o.State), o.AssignedUserId, o.Retired)).ToList());
+    }
+
+    IQueryable<CallDto> Calls(IQueryable<Call> q) =>
+        from c in q
+        join k in db.Campaigns() on c.CampaignId equals k.Id
+        orderby c.StartedAt descending, c.Id descending
+        select new CallDto(c.Id, c.CampaignId, k.Code, c.OperatorName, c.StartedAt, c.EndedAt, c.DurationSeconds, c.OutcomeCode, c.Note, c.PromiseCampaignId);
+
+    /// <summary>
+    /// Seed 002's eligible future campaigns: created and not retired, of the same type, starting after
+    /// this campaign ends; at most CC0028 of them, nearest start first.
+    /// </summary>
+    public async Task<List<PromiseTarget>> PromiseTargetsAsync(int campaignId, CancellationToken ct = default)
+    {
+        var current = await db.Campaigns().AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw new NotFoundException("Campagna non trovata.");
+        var n = await settings.GetIntAsync(SettingCodes.FutureCampaignsForPromise, ct);
+        if (n <= 0)
+            throw new RuleException("La promessa contatto non è utilizzabile: il parametro CC0028 (campagne future visibili) deve essere maggiore di zero. Chiedere all'amministratore.", "CC0028");
+        return await db.Campaigns().AsNoTracking()
+            .Where(c => !c.Retired && c.TypeId == current.TypeId && c.StartDate > current.EndDate && c.Id != current.Id)
+            .OrderBy(c => c.StartDate).ThenBy(c => c.Id).Take(n)
+            .Select(c => new PromiseTarget(c.Id, c.Code, c.Name, c.StartDate, c.EndDate)).ToListAsync(ct);
+    }
+
+    /// <summary>Checks each seed-002 rule on its own, so the operator is told which one failed.</summary>
+    async Task CheckPromiseTargetAsync(Campaign current, int targetId, CancellationToken ct)
+    {
+        var listed = await PromiseTargetsAsync(current.Id, ct);
+        var target = await db.Campaigns().AsNoTracking().FirstOrDefaultAsync(c => c.Id == targetId, ct)
+                     ?? throw new RuleException("La campagna scelta per la promessa contatto non esiste.", "promise-target-unknown");
+        if (target.Retired)
+            throw new RuleException($"La campagna {target.Code} è obsoleta: non può ricevere una promessa contatto.", "promise-target-retired");
+        if (target.TypeId != current.TypeId)
+            throw new RuleException($"La campagna {target.Code} non è dello stesso tipo di {current.Code}.", "promise-target-type");
+        if (target.StartDate <= current.EndDate)
+            throw new RuleException($"La campagna {target.Code} inizia il {Format.Date(target.StartDate)}: deve iniziare dopo la fine di {current.Code} ({Format.Date(current.EndDate)}).", "promise-target-start-date");
+        if (listed.All(t => t.Id != targetId))
+            throw new RuleException($"La campagna {target.Code} non è tra le prime {listed.Count} campagne future mostrate (parametro CC0028).", "promise-target-not-listed");
+    }
+
+    public async Task<CloseResult> CloseAsync(long entryId, CloseInput input, string userId, string userName, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var entry = await db.CampaignEntries().FirstOrDefaultAsync(e => e.Id == entryId, ct) ?? throw new NotFoundException("Nominativo in campagna non trovato.");
+        if (entry.LeaseHolder != userId)
+            throw new RuleException("Il nominativo non è in carico a te: prendilo con «Prossimo» prima di chiudere la chiamata.", "lease-not-held");
+        if (entry.LeaseUntil < now)
+            throw new RuleException("Il tempo di presa in carico del nominativo è scaduto: riprenderlo con «Prossimo».", "lease-expired");
+        var campaign = await db.Campaigns().AsNoTracking().FirstAsync(c => c.Id == entry.CampaignId, ct);
+
+        var errors = new FieldErrors();
+        var code = input.OutcomeCode?.Trim().ToUpperInvariant();
+        Outcome? outcome = null;
+        if (string.IsNullOrEmpty(code)) errors.Add("outcomeCode", "Indicare l'esito.");
+        else if ((outcome = await db.Outcomes().AsNoTracking().FirstOrDefaultAsync(o => o.Code == code && o.Active, ct)) is null)
+            errors.Add("outcomeCode", $"Esito sconosciuto: '{input.OutcomeCode}'.");
+        var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
+        if (note is { Length: > 2000 }) errors.Add("note", "Al massimo 2000 caratteri.");
+        if (outcome is { NeedsNote: true } && note is null) errors.Add("note", $"L'esito {outcome.Code} richiede una nota.");
+        if (outcome is { NeedsCallbackTime: true } && input.CallbackAt is null) errors.Add("callbackAt", $"L'esito {outcome.Code} richiede data e ora del richiamo.");
+        var callbackAt = input.CallbackAt?.ToUniversalTime();
+        if (outcome is { Category: OutcomeCategory.Callback } && callbackAt <= now) errors.Add("callbackAt", "Il richiamo deve essere nel futuro.");
+        var owner = input.CallbackOwner?.Trim().ToLowerInvariant();
+        if (owner is not (null or "me" or "anyone")) errors.Add("callbackOwner", "Usare 'me' o 'anyone'.");
+        var promiseAllowed = outcome is not null && (outcome.ContactPromise || campaign.AutoContactPromise && (outcome.Adhesion || outcome.Appointment));
+        if (outcome is { ContactPromise: true } && input.PromiseCampaignId is null)
+            errors.Add("promiseCampaignId", "La promessa contatto richiede la campagna futura in cui inserire il nominativo.");
+        if (outcome is not null && !promiseAllowed && input.PromiseCampaignId is not null)
+            errors.Add("promiseCampaignId", $"L'esito {outcome.Code} non prevede una promessa contatto.");
+        if (errors.Any) throw new ValidationException(errors);
+        var promiseId = promiseAllowed ? input.PromiseCampaignId : null;
+        if (outcome!.ContactPromise && await settings.GetIntAsync(SettingCodes.FutureCampaignsForPromise, ct) <= 0)
+            throw new RuleException("La promessa contatto non è utilizzabile: il parametro CC0028 (campagne future visibili) deve essere maggiore di zero.", "CC0028");
+        if (promiseId is { } pid) await CheckPromiseTargetAsync(campaign, pid, ct);
+
+        var started = entry.ClaimedAt ?? now;
+        var call = new Call
+        {
+            CampaignId = campaign.Id, EntryId = entry.Id, CustomerId = entry.CustomerId, OperatorUserId = userId, OperatorName = userName,
+            StartedAt = started, EndedAt = now, DurationSeconds = (int)Math.Max(0, (now - started).TotalSeconds),
+            OutcomeId = outcome.Id, OutcomeCode = outcome.Code, Note = note, PromiseCampaignId = promiseId,
+        };
+        entry.Attempts++;
+        entry.LastOutcomeId = outcome.Id;
+        entry.LastCallAt = now;
+        entry.LeaseHolder = null;
+        entry.LeaseUntil = null;
+        entry.ClaimedAt = null;
+        entry.CallbackUserId = null;
+        entry.Version++;
+        var exhausted = campaign.MaxAttempts > 0 && entry.Attempts >= campaign.MaxAttempts;
+        switch (outcome.Category)
+        {
+            case OutcomeCategory.ToCall:
+                entry.State = exhausted ? EntryState.Exhausted : EntryState.ToCall;
+                entry.NextCallAt = now.AddMinutes(outcome.RetryDelayMinutes ?? campaign.RetryToCallMinutes);
+                break;
+            case OutcomeCategory.TechnicalRetry:
+                entry.State = exhausted ? EntryState.Exhausted : EntryState.ToCall;
+                entry.NextCallAt = now.AddMinutes(outcome.RetryDelayMinutes ?? campaign.RetryTechnicalMinutes);
+                break;
+            case OutcomeCategory.Callback:
+                entry.State = EntryState.Callback;
+                entry.NextCallAt = callbackAt ?? now.AddMinutes(outcome.RetryDelayMinutes ?? campaign.RetryToCallMinutes);
+                entry.CallbackUserId = owner == "anyone" ? null : userId;
+                break;
+            default:
+                entry.State = outcome.Category switch
+                {
+                    OutcomeCategory.PositiveClosed => EntryState.Positive,
+                    OutcomeCategory.NegativeClosed => EntryState.Negative,
+                    OutcomeCategory.Unworkable => EntryState.Unworkable,
+                    _ => EntryState.DoNotCall,
+                };
+                entry.NextCallAt = null;
+                break;
+        }
+        // A contact promise is a positive closure whatever the outcome's own category.
+        if (promiseId is not null) { entry.State = EntryState.Positive; entry.NextCallAt = null; }
+        db.Add(call);
+
+        var alreadyThere = false;
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (promiseId is { } target)
+            {
+                alreadyThere = await db.CampaignEntries().AnyAsync(e => e.CampaignId == target && e.CustomerId == entry.CustomerId, ct);
+                // The operator who took the promise calls the name again in the future campaign.
+                if (!alreadyThere)
+                    db.Add(new CampaignEntry { CampaignId = target, CustomerId = entry.CustomerId, State = EntryState.ToCall, AssignedUserId = userId, CreatedAt = now });
+            }
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateConcurrencyException) { throw new ConcurrencyException("Il nominativo è stato modificato nel frattempo: riprenderlo con «Prossimo»."); }
+            await tx.CommitAsync(ct);
+        });
+        return new CloseResult(await GetEntryAsync(entryId, ct), call.Id, promiseId, alreadyThere);
+    }
+
+    /// <summary>Gives a claimed name back without a call (the operator skips it).</summary>
+    public async Task ReleaseAsync(long entryId, string userId, CancellationToken ct = default) =>
+        await db.CampaignEntries().Where(e => e.Id == entryId && e.LeaseHolder == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseHolder, (string?)null).SetProperty(e => e.LeaseUntil, (DateTime?)null).SetProperty(e => e.Version, e => e.Version + 1), ct);
+}
+
+/// <summary>403 from a service: the user may not do this.</summary>
+public sealed class ForbiddenException(string message) : Exception(message);
+
+static class EntryQueries
+{
+    public static IQueryable<EntryDto> Project(SchedarioDb db, IQueryable<CampaignEntry> q) =>
+        from e in q
+        join c in db.Set<Customer>().IgnoreQueryFilters() on e.CustomerId equals c.Id
+        join o in db.Outcomes() on e.LastOutcomeId equals (int?)o.Id into oo
+        from o in oo.DefaultIfEmpty()
+        select new EntryDto(e.Id, e.CampaignId, e.CustomerId, c.DisplayName, c.City, c.Province, c.MainPhone, CampaignService.StateName(e.State),
+            o == null ? null : o.Code, e.AssignedUserId, e.Attempts, e.NextCallAt, e.CallbackUserId, e.Priority, e.LeaseHolder, e.LeaseUntil, e.LastCallAt, e.Version);
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Schedario.Web.Identity;
+using Schedario.Web.Shared;
+
+namespace Schedario.Web.Settings;
+
+public enum SettingType { Int, Bool, Text }
+
+/// <summary>
+/// A typed system parameter (seed "parametri"). The seed's codes (CC0028, CI0036) are the keys,
+/// so a supervisor who knows the old product finds them where the help pages say.
+/// </summary>
+public sealed class Setting
+{
+    public string Code { get; set; } = "";
+    public SettingType Type { get; set; }
+    public string Value { get; set; } = "";
+    public string Description { get; set; } = "";
+    public int? Min { get; set; }
+    public int? Max { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string UpdatedBy { get; set; } = "";
+}
+
+public static class SettingCodes
+{
+    /// <summary>Future campaigns shown in the contact-promise picker; ≤ 0 disables the status (seed 002).</summary>
+    public const string FutureCampaignsForPromise = "CC0028";
+    /// <summary>Inbound closing shows the caller's outbound situation (seed 003).</summary>
+    public const string InboundShowsOutbound = "CI0036";
+    /// <summary>How many last contacts a call screen shows.</summary>
+    public const string LastContacts = "LASTCONTACTS";
+}
+
+sealed class SettingConfiguration : IEntityTypeConfiguration<Setting>
+{
+    static readonly DateTime Seeded = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    public void Configure(EntityTypeBuilder<Setting> b)
+    {
+        b.ToTable("settings");
+        b.HasKey(s => s.Code);
+        b.Property(s => s.Code).HasMaxLength(40);
+        b.Property(s => s.Type).HasConversion<string>().HasMaxLength(8);
+        b.Property(s => s.Value).HasMaxLength(400);
+        b.Property(s => s.Description).HasMaxLength(400);
+        b.Property(s => s.UpdatedBy).HasMaxLength(100);
+        b.HasData(
+            new Setting { Code = SettingCodes.FutureCampaignsForPromise, Type = SettingType.Int, Value = "5", Min = 0, Max = 100, UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Numero di campagne future mostrate per la promessa contatto (0 = promessa contatto non utilizzabile)." },
+            new Setting { Code = SettingCodes.InboundShowsOutbound, Type = SettingType.Bool, Value = "false", UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "In chiusura della chiamata inbound mostra la situazione outbound del chiamante." },
+            new Setting { Code = SettingCodes.LastContacts, Type = SettingType.Int, Value = "3", Min = 0, Max = 50, UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Numero di ultimi contatti mostrati nelle schermate di chiamata." });
+    }
+}
+
+/// <summary>A parameter on the wire: <c>value</c> is a JSON number, boolean or string by its type.</summary>
+public sealed record SettingDto(string Code, object Value, string Description, string Type, int? Min, int? Max, DateTime UpdatedAt, string UpdatedBy);
+
+public sealed record SettingInput(JsonElement Value);
+
+public sealed class SettingsService(Data.SchedarioDb db, TimeProvider clock, ILogger<SettingsService> log)
+{
+    public async Task<List<SettingDto>> ListAsync(CancellationToken ct = default) =>
+        (await db.Set<Setting>().AsNoTracking().OrderBy(s => s.Code).ToListAsync(ct)).Select(ToDto).ToList();
+
+    public async Task<SettingDto> GetAsync(string code, CancellationToken ct = default) => ToDto(await FindAsync(code, ct));
+
+    public async Task<int> GetIntAsync(string code, CancellationToken ct = default)
+    {
+        var s = await FindAsync(code, ct);
+        return int.Parse(s.Value, CultureInfo.InvariantCulture);
+    }
+
+    public async Task<bool> GetBoolAsync(string code, CancellationToken ct = default) => bool.Parse((await FindAsync(code, ct)).Value);
+
+    /// <summary>Validates the value against the parameter's type and range, stores it and logs who changed what.</summary>
+    public async Task<SettingDto> UpdateAsync(string code, JsonElement value, string user, CancellationToken ct = default)
+    {
+        var s = await FindAsync(code, ct, tracked: true);
+        var text = Parse(s, value, out var error);
+        if (text is null) throw new ValidationException(new FieldErrors().Add("value", error!));
+        var old = s.Value;
+        s.Value = text;
+        s.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        s.UpdatedBy = user;
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("Setting {Code} changed from {Old} to {New} by {User}", s.Code, old, text, user);
+        return ToDto(s);
+    }
+
+    /// <summary>The UI sends text; the API sends JSON: both end up here.</summary>
+    public Task<SettingDto> UpdateAsync(string code, string value, string user, CancellationToken ct = default) =>
+        UpdateAsync(code, JsonSerializer.SerializeToElement(value), user, ct);
+
+    static string? Parse(Setting s, JsonElement value, out string? error)
+    {
+        error = null;
+        var raw = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()?.Trim(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+            _ => null,
+        };
+        if (raw is null) { error = "Valore mancante."; return null; }
+        switch (s.Type)
+        {
+            case SettingType.Int:
+                if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)) { error = "Serve un numero intero."; return null; }
+                if (n < s.Min || n > s.Max) { error = $"Il valore deve essere tra {s.Min} e {s.Max}."; return null; }
+                return n.ToString(CultureInfo.InvariantCulture);
+            case SettingType.Bool:
+                if (!bool.TryParse(raw, out var b)) { error = "Serve true o false."; return null; }
+                return b ? "true" : "false";
+            default:
+                if (raw.Length > 400) { error = "Al massimo 400 caratteri."; return null; }
+                return raw;
+        }
+    }
+
+    async Task<Setting> FindAsync(string code, CancellationToken ct, bool tracked = false)
+    {
+        var key = code.Trim().ToUpperInvariant();
+        var q = db.Set<Setting>().AsQueryable();
+        if (!tracked) q = q.AsNoTracking();
+        return await q.FirstOrDefaultAsync(s => s.Code == key, ct) ?? throw new NotFoundException($"Parametro '{code}' sconosciuto.");
+    }
+
+    static SettingDto ToDto(Setting s) => new(s.Code,
+        s.Type switch
+        {
+            SettingType.Int => int.Parse(s.Value, CultureInfo.InvariantCulture),
+            SettingType.Bool => bool.Parse(s.Value),
+            _ => s.Value,
+        },
+        s.Description, s.Type.ToString().ToLowerInvariant(), s.Min, s.Max, s.UpdatedAt, s.UpdatedBy);
+}
+
+public static class SettingsApi
+{
+    public static IServiceCollection AddSettings(this IServiceCollection services)
+    {
+        services.AddScoped<SettingsService>();
+        return services;
+    }
+
+    public static RouteGroupBuilder MapSettingsApi(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/settings").WithTags("Settings");
+        g.MapGet("/", (SettingsService s, CancellationToken ct) => s.ListAsync(ct)).WithSummary("System parameters (CC0028, CI0036, LASTCONTACTS…)");
+        g.MapGet("/{code}", (string code, SettingsService s, CancellationToken ct) => s.GetAsync(code, ct)).WithSummary("One parameter by its code");
+        g.MapPut("/{code}", (string code, SettingInput input, SettingsService s, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct) =>
+                s.UpdateAsync(code, input.Value, user.UserName(), ct))
+            .RequireAuthorization(Policies.Administrator).WithSummary("Change a parameter (administrators); the value is checked against its type and range");
+        return api;
+    }
+}
