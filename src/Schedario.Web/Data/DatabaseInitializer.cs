@@ -19,7 +19,10 @@ public static class DatabaseInitializer
         {
             await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureDemoUsersAsync();
             if (!await db.Set<Customer>().IgnoreQueryFilters().AnyAsync())
+            {
                 await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(5_000);
+                await scope.ServiceProvider.GetRequiredService<DemoCampaignSeeder>().SeedAsync();
+            }
         }
     }
 }

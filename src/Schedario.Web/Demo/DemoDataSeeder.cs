@@ -84,5 +84,6 @@ public sealed class DemoDataSeeder(SchedarioDb db, ILogger<DemoDataSeeder> log)
 
 public static class DemoModule
 {
-    public static IServiceCollection AddDemoData(this IServiceCollection services) => services.AddScoped<DemoDataSeeder>();
+    public static IServiceCollection AddDemoData(this IServiceCollection services) =>
+        services.AddScoped<DemoDataSeeder>().AddScoped<DemoCampaignSeeder>();
 }
