@@ -11,13 +11,14 @@ static class BenchProgram
     {
         try
         {
+            // The campaign drivers take positional arguments (see Usage).
+            if (args.FirstOrDefault() is "wizard" or "next") return await CampaignCommands.RunAsync(args[0], args);
             var options = BenchArgs.Parse(args.Skip(1));
             return args.FirstOrDefault() switch
             {
                 "generate" => await GenerateCommand.RunAsync(options),
                 "import" => await ImportCommand.RunAsync(options),
                 "queries" => await QueriesCommand.RunAsync(options),
-                "wizard" or "next" => await CampaignCommands.RunAsync(args[0], args),
                 _ => Usage(),
             };
         }
