@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -106,7 +107,12 @@ static class ImportCommand
         await using (var db = database.CreateContext())
         {
             db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
-            await new ImportRunner(db, TimeProvider.System, NullLogger<ImportRunner>.Instance).RunAsync(job.Id, CancellationToken.None);
+            // The runner's writers take their own contexts from a scope, as in the app.
+            await using var services = new ServiceCollection()
+                .AddScoped<Schedario.Web.Data.SchedarioDb>(_ => { var c = database.CreateContext(); c.Database.SetCommandTimeout(TimeSpan.FromMinutes(10)); return c; })
+                .BuildServiceProvider();
+            await new ImportRunner(db, services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<ImportRunner>.Instance)
+                .RunAsync(job.Id, CancellationToken.None);
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         await progress.CancelAsync();

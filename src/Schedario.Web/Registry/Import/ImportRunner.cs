@@ -13,7 +13,7 @@ namespace Schedario.Web.Registry.Import;
 /// and the per-row errors up to date. A batch commits as a whole; a re-run of the same file finds
 /// its rows by external id, so it updates and never duplicates.
 /// </summary>
-public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<ImportRunner> log)
+public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportRunner> log)
 {
     public const int BatchSize = 5_000;
     const int MaxErrorsStored = 100_000;
@@ -57,9 +57,40 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
                     prepared.Writer.Complete(ex);
                 }
             }, ct);
-            await foreach (var batch in prepared.Reader.ReadAllAsync(ct))
-                await WriteBatchAsync(job, batch, seen, counters, ct);
+            // The matching (lookups, duplicate sets) runs in file order on this task; the writes go
+            // to writers with their own connections: on PostgreSQL two COPY streams keep both of the
+            // server's cores busy, where one backend would use one. SQLite has one writer anyway.
+            using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var work = Channel.CreateBounded<WriteWork>(new BoundedChannelOptions(2) { SingleWriter = true });
+            var writerCount = db.Provider == DatabaseProvider.Postgres ? 2 : 1;
+            var writers = Enumerable.Range(0, writerCount).Select(_ => Task.Run(async () =>
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var target = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
+                    await foreach (var item in work.Reader.ReadAllAsync(failure.Token))
+                        await CommitAsync(target, job, item, counters, failure.Token);
+                }
+                catch
+                {
+                    failure.Cancel();
+                    throw;
+                }
+            }, ct)).ToList();
+            try
+            {
+                await foreach (var batch in prepared.Reader.ReadAllAsync(failure.Token))
+                    await work.Writer.WriteAsync(await PlanAsync(job, batch, seen, counters, failure.Token), failure.Token);
+                work.Writer.Complete();
+            }
+            catch (OperationCanceledException) when (failure.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                // A writer failed: its exception is the one to report (below).
+            }
+            await Task.WhenAll(writers);
             await producer;
+            await SetProgressAsync(db, job.Id, counters, ct);
             await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Completed).SetProperty(j => j.FinishedAt, clock.GetUtcNow().UtcDateTime), ct);
             log.LogInformation("Import {Job}: {Rows} rows in {Seconds:0.0} s ({Inserted} new, {Updated} updated, {Duplicates} duplicates, {Failed} refused)",
                 jobId, counters.Processed, watch.Elapsed.TotalSeconds, counters.Inserted, counters.Updated, counters.Duplicates, counters.Failed);
@@ -87,6 +118,7 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
         public readonly HashSet<string> TaxCodes = new(StringComparer.Ordinal);
         public readonly HashSet<string> Phones = new(StringComparer.Ordinal);
         public readonly HashSet<string> Emails = new(StringComparer.Ordinal);
+        public readonly HashSet<string> ExternalIds = new(StringComparer.Ordinal);
     }
 
     sealed record Candidate(int Row, string?[] Raw, CustomerInput Input, Customer Customer);
@@ -123,10 +155,12 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
         return new PreparedBatch(batch.Count, failed, candidates, errors);
     }
 
-    /// <summary>The database half: match by external id, drop duplicates, write, count — one transaction.</summary>
-    async Task WriteBatchAsync(ImportJob job, PreparedBatch batch, SeenKeys seen, Counters counters, CancellationToken ct)
+    /// <summary>What one batch will write, decided in file order.</summary>
+    sealed record WriteWork(int Rows, List<Candidate> Inserts, List<(Candidate Candidate, Guid Id)> Updates, List<ImportRowError> Errors);
+
+    /// <summary>Match by external id and drop duplicates (against the registry and earlier rows of the file).</summary>
+    async Task<WriteWork> PlanAsync(ImportJob job, PreparedBatch batch, SeenKeys seen, Counters counters, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
         var errors = batch.Errors;
         var candidates = batch.Candidates;
         counters.Failed += batch.Failed;
@@ -138,11 +172,11 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
             .Select(c => new { c.Id, c.ExternalId }).ToDictionaryAsync(c => c.ExternalId!, c => c.Id, ct);
         var updates = new List<(Candidate, Guid)>();
         var inserts = new List<Candidate>();
-        var batchExternalIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in candidates)
         {
             var ext = c.Customer.ExternalId;
-            if (ext is not null && !batchExternalIds.Add(ext))
+            // An id seen earlier in the file (in any batch) is a repeat, never a second write.
+            if (ext is not null && !seen.ExternalIds.Add(ext))
             {
                 counters.Duplicates++;
                 errors.Add(Error(job.Id, c.Row, "externalId", $"Codice esterno '{ext}' ripetuto nel file.", c.Raw));
@@ -165,24 +199,42 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
         }
 
         inserts = await DropDuplicatesAsync(job, inserts, seen, errors, counters, ct);
+        return new WriteWork(batch.Rows, inserts, updates, errors);
+    }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await BulkWriter.InsertAsync(db, inserts.Select(c => c.Customer).ToList(), ct);
-        if (updates.Count > 0) await UpdateAsync(updates, job.CreatedBy, now, ct);
-        counters.Inserted += inserts.Count;
-        counters.Updated += updates.Count;
-        counters.Processed += batch.Rows;
-        var toStore = errors.Take(Math.Max(0, MaxErrorsStored - counters.ErrorsStored)).ToList();
-        if (toStore.Count > 0)
+    /// <summary>Writes one planned batch on the writer's own context, in one transaction, and counts it.</summary>
+    async Task CommitAsync(SchedarioDb target, ImportJob job, WriteWork work, Counters counters, CancellationToken ct)
+    {
+        List<ImportRowError> toStore;
+        lock (counters)
         {
-            await BulkWriter.InsertRowsAsync(db, toStore, ct);
+            toStore = work.Errors.Take(Math.Max(0, MaxErrorsStored - counters.ErrorsStored)).ToList();
             counters.ErrorsStored += toStore.Count;
         }
-        await SetAsync(job.Id, s => s
-            .SetProperty(j => j.ProcessedRows, counters.Processed).SetProperty(j => j.Inserted, counters.Inserted)
-            .SetProperty(j => j.Updated, counters.Updated).SetProperty(j => j.Duplicates, counters.Duplicates)
-            .SetProperty(j => j.Failed, counters.Failed).SetProperty(j => j.Unmatched, counters.Unmatched), ct);
+        await using var tx = await target.Database.BeginTransactionAsync(ct);
+        await BulkWriter.InsertAsync(target, work.Inserts.Select(c => c.Customer).ToList(), ct);
+        if (work.Updates.Count > 0) await UpdateAsync(target, work.Updates, job.CreatedBy, clock.GetUtcNow().UtcDateTime, ct);
+        await BulkWriter.InsertRowsAsync(target, toStore, ct);
         await tx.CommitAsync(ct);
+        lock (counters)
+        {
+            counters.Inserted += work.Inserts.Count;
+            counters.Updated += work.Updates.Count;
+            counters.Processed += work.Rows;
+        }
+        await SetProgressAsync(target, job.Id, counters, ct);
+    }
+
+    static Task<int> SetProgressAsync(SchedarioDb target, Guid jobId, Counters counters, CancellationToken ct)
+    {
+        int processed, inserted, updated, duplicates, failed, unmatched;
+        lock (counters)
+            (processed, inserted, updated, duplicates, failed, unmatched) =
+                (counters.Processed, counters.Inserted, counters.Updated, counters.Duplicates, counters.Failed, counters.Unmatched);
+        return target.Set<ImportJob>().Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.ProcessedRows, processed).SetProperty(j => j.Inserted, inserted)
+            .SetProperty(j => j.Updated, updated).SetProperty(j => j.Duplicates, duplicates)
+            .SetProperty(j => j.Failed, failed).SetProperty(j => j.Unmatched, unmatched), ct);
     }
 
     /// <summary>New rows that share a tax code, phone or e-mail with a record (or an earlier row) are duplicates.</summary>
@@ -221,7 +273,7 @@ public sealed class ImportRunner(SchedarioDb db, TimeProvider clock, ILogger<Imp
         return kept;
     }
 
-    async Task UpdateAsync(List<(Candidate Candidate, Guid Id)> updates, string user, DateTime now, CancellationToken ct)
+    static async Task UpdateAsync(SchedarioDb db, List<(Candidate Candidate, Guid Id)> updates, string user, DateTime now, CancellationToken ct)
     {
         var ids = updates.Select(u => u.Id).ToList();
         var records = await db.Set<Customer>()
