@@ -40,8 +40,14 @@ public static class CustomerWriter
 
         if (input.DocumentType is not null && !EnumText.TryParse<IdentityDocumentType>(input.DocumentType, out _))
             errors.Add("documentType", "Tipo documento non valido: identityCard, passport, drivingLicence o other.");
-        if (input.ExternalId is { Length: > 100 }) errors.Add("externalId", "Al massimo 100 caratteri.");
-        if (input.Notes is { Length: > 4000 }) errors.Add("notes", "Al massimo 4000 caratteri.");
+        // Lengths match the columns: too long is the user's error, never a database failure.
+        MaxLength(errors, "externalId", input.ExternalId, 100);
+        MaxLength(errors, "notes", input.Notes, 4000);
+        MaxLength(errors, "firstName", input.FirstName, 100);
+        MaxLength(errors, "lastName", input.LastName, 100);
+        MaxLength(errors, "companyName", input.CompanyName, 200);
+        MaxLength(errors, "legalForm", input.LegalForm, 40);
+        MaxLength(errors, "documentNumber", input.DocumentNumber, 40);
 
         ValidateAddresses(input.Addresses, "addresses", errors);
         ValidatePhones(input.Phones, "phones", errors);
@@ -51,6 +57,9 @@ public static class CustomerWriter
             var r = input.Referents![i];
             if (TextNormalizer.Clean(r.LastName) is null && TextNormalizer.Clean(r.FirstName) is null)
                 errors.Add($"referents[{i}].lastName", "Indicare il nome del referente.");
+            MaxLength(errors, $"referents[{i}].firstName", r.FirstName, 100);
+            MaxLength(errors, $"referents[{i}].lastName", r.LastName, 100);
+            MaxLength(errors, $"referents[{i}].role", r.Role, 100);
             ValidatePhones(r.Phones, $"referents[{i}].phones", errors);
             ValidateEmails(r.Emails, $"referents[{i}].emails", errors);
         }
@@ -58,6 +67,9 @@ public static class CustomerWriter
         {
             var s = input.Sites![i];
             if (TextNormalizer.Clean(s.Name) is null) errors.Add($"sites[{i}].name", "Indicare il nome della sede.");
+            MaxLength(errors, $"sites[{i}].name", s.Name, 200);
+            MaxLength(errors, $"sites[{i}].street", s.Street, 200);
+            MaxLength(errors, $"sites[{i}].city", s.City, 100);
             ValidatePlace(s.PostalCode, s.Province, $"sites[{i}]", errors);
         }
         for (var i = 0; i < (input.Consents?.Count ?? 0); i++)
@@ -67,8 +79,14 @@ public static class CustomerWriter
                 errors.Add($"consents[{i}].purpose", "Finalità non valida: marketing, profiling o thirdParties.");
             if (!EnumText.TryParse<ConsentChannel>(c.Channel, out _))
                 errors.Add($"consents[{i}].channel", "Canale non valido: phone, email o sms.");
+            MaxLength(errors, $"consents[{i}].source", c.Source, 100);
         }
         return errors;
+    }
+
+    static void MaxLength(FieldErrors errors, string field, string? value, int max)
+    {
+        if (value is not null && value.Trim().Length > max) errors.Add(field, $"Al massimo {max} caratteri.");
     }
 
     static void ValidateAddresses(List<AddressDto>? addresses, string path, FieldErrors errors)
@@ -78,6 +96,9 @@ public static class CustomerWriter
             var a = addresses![i];
             if (a.Type is not null && !EnumText.TryParse<AddressType>(a.Type, out _))
                 errors.Add($"{path}[{i}].type", "Tipo indirizzo non valido: residence, legal, billing, shipping o other.");
+            MaxLength(errors, $"{path}[{i}].street", a.Street, 200);
+            MaxLength(errors, $"{path}[{i}].houseNumber", a.HouseNumber, 20);
+            MaxLength(errors, $"{path}[{i}].city", a.City, 100);
             var country = string.IsNullOrWhiteSpace(a.Country) ? "IT" : a.Country.Trim().ToUpperInvariant();
             if (country.Length != 2) errors.Add($"{path}[{i}].country", "Paese: codice ISO di due lettere (IT).");
             if (country == "IT") ValidatePlace(a.PostalCode, a.Province, $"{path}[{i}]", errors);
@@ -98,7 +119,7 @@ public static class CustomerWriter
         for (var i = 0; i < (phones?.Count ?? 0); i++)
         {
             var p = phones![i];
-            if (!PhoneNormalizer.TryNormalize(p.Number, out _))
+            if (p.Number is { Length: > 40 } || !PhoneNormalizer.TryNormalize(p.Number, out _))
                 errors.Add($"{path}[{i}].number", $"Numero di telefono non valido: '{p.Number}'.");
             if (p.Type is not null && !EnumText.TryParse<PhoneType>(p.Type, out _))
                 errors.Add($"{path}[{i}].type", "Tipo telefono non valido: mobile, landline, fax o other.");

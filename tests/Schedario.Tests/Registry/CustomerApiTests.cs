@@ -84,6 +84,7 @@ public abstract class CustomerApiTests<TFixture>(TFixture fixture) : IClassFixtu
     [InlineData("emails[0].address", "mario@@example")]
     [InlineData("addresses[0].province", "ZZ")]
     [InlineData("addresses[0].postalCode", "2012A")]
+    [InlineData("lastName", "Abcdefghij")] // repeated past the column's 100 characters below
     public async Task Bad_input_is_refused_naming_the_field_and_nothing_is_saved(string field, string value)
     {
         using var client = await App.CreateAdminClientAsync();
@@ -94,6 +95,7 @@ public abstract class CustomerApiTests<TFixture>(TFixture fixture) : IClassFixtu
             "taxCode" => input with { TaxCode = value },
             "phones[0].number" => input with { Phones = [new PhoneDto(null, value, null, true)] },
             "emails[0].address" => input with { Emails = [new EmailDto(value, true)] },
+            "lastName" => input with { LastName = string.Concat(Enumerable.Repeat(value, 11)) + last },
             "addresses[0].province" => input with { Addresses = [new AddressDto(null, "via roma", "1", "20121", "Milano", value, null, null)] },
             _ => input with { Addresses = [new AddressDto(null, "via roma", "1", value, "Milano", "MI", null, null)] },
         };

@@ -36,6 +36,8 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
             // Two stages on the machine's two cores: one thread reads, normalises and validates the
             // next batch while this one matches and writes the previous batch to the database.
             var prepared = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            // One token stops every stage when any of them fails, so none is left waiting on a channel.
+            using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var producer = Task.Run(async () =>
             {
                 try
@@ -43,24 +45,24 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
                     var batch = new List<(int Row, string?[] Values)>(BatchSize);
                     foreach (var row in file.Rows())
                     {
-                        ct.ThrowIfCancellationRequested();
+                        failure.Token.ThrowIfCancellationRequested();
                         batch.Add(row);
                         if (batch.Count < BatchSize) continue;
-                        await prepared.Writer.WriteAsync(Prepare(job, fieldOfColumn, batch), ct);
+                        await prepared.Writer.WriteAsync(Prepare(job, fieldOfColumn, batch), failure.Token);
                         batch = new List<(int Row, string?[] Values)>(BatchSize);
                     }
-                    if (batch.Count > 0) await prepared.Writer.WriteAsync(Prepare(job, fieldOfColumn, batch), ct);
+                    if (batch.Count > 0) await prepared.Writer.WriteAsync(Prepare(job, fieldOfColumn, batch), failure.Token);
                     prepared.Writer.Complete();
                 }
                 catch (Exception ex)
                 {
                     prepared.Writer.Complete(ex);
+                    failure.Cancel();
                 }
             }, ct);
             // The matching (lookups, duplicate sets) runs in file order on this task; the writes go
             // to writers with their own connections: on PostgreSQL two COPY streams keep both of the
             // server's cores busy, where one backend would use one. SQLite has one writer anyway.
-            using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var work = Channel.CreateBounded<WriteWork>(new BoundedChannelOptions(2) { SingleWriter = true });
             var writerCount = db.Provider == DatabaseProvider.Postgres ? 2 : 1;
             var writers = Enumerable.Range(0, writerCount).Select(_ => Task.Run(async () =>
@@ -78,18 +80,28 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
                     throw;
                 }
             }, ct)).ToList();
+            var errors = new List<Exception>();
             try
             {
                 await foreach (var batch in prepared.Reader.ReadAllAsync(failure.Token))
                     await work.Writer.WriteAsync(await PlanAsync(job, batch, seen, counters, failure.Token), failure.Token);
-                work.Writer.Complete();
             }
-            catch (OperationCanceledException) when (failure.IsCancellationRequested && !ct.IsCancellationRequested)
+            catch (Exception ex)
             {
-                // A writer failed: its exception is the one to report (below).
+                errors.Add(ex);
+                failure.Cancel();
             }
-            await Task.WhenAll(writers);
-            await producer;
+            work.Writer.TryComplete();
+            foreach (var stage in writers.Append(producer).Append(prepared.Reader.Completion))
+            {
+                try { await stage; }
+                catch (Exception ex) { errors.Add(ex); }
+            }
+            // Report the stage that really failed, not the ones it cancelled.
+            if ((errors.FirstOrDefault(e => e is not OperationCanceledException and not ChannelClosedException)
+                 ?? errors.FirstOrDefault(e => e is not OperationCanceledException)) is { } cause)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            ct.ThrowIfCancellationRequested();
             await SetProgressAsync(db, job.Id, counters, ct);
             await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Completed).SetProperty(j => j.FinishedAt, clock.GetUtcNow().UtcDateTime), ct);
             log.LogInformation("Import {Job}: {Rows} rows in {Seconds:0.0} s ({Inserted} new, {Updated} updated, {Duplicates} duplicates, {Failed} refused)",

@@ -28,6 +28,7 @@ public abstract class ImportApiTests<TFixture>(TFixture fixture) : IClassFixture
         sb.Append($"{tag}-8;{tag}i;anna;;;via po;10121;torino;TO;12;;si\n");                                  // bad phone
         sb.Append($"{tag}-9;{tag}j;ugo;;;via po;10121;torino;TO;{existingPhone};;si\n");                        // phone already in the registry
         sb.Append($"{tag}-10;;;{tag} Impianti S.r.l.;;viale europa 3;00144;roma;RM;06 1234 5678;;\n");       // a company
+        sb.Append($"{tag}-11;{tag}{new string('k', 120)};ugo;;;via po;10121;torino;TO;;;\n");                 // a surname longer than the column
         return (sb.ToString(), existingPhone);
     }
 
@@ -75,7 +76,7 @@ public abstract class ImportApiTests<TFixture>(TFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var job = await WaitAsync(client, (await started.Content.ReadFromJsonAsync<ImportJobDto>())!.Id);
         Assert.Equal("completed", job.Status);
-        Assert.Equal((11, 8, 0, 1, 2), (job.ProcessedRows, job.Inserted, job.Updated, job.Duplicates, job.Failed));
+        Assert.Equal((12, 8, 0, 1, 3), (job.ProcessedRows, job.Inserted, job.Updated, job.Duplicates, job.Failed));
 
         var page = (await client.GetFromJsonAsync<CustomerPage>($"/api/v1/customers?q={tag}&limit=50"))!;
         Assert.Equal(8, page.Items.Count);
@@ -93,6 +94,7 @@ public abstract class ImportApiTests<TFixture>(TFixture fixture) : IClassFixture
         Assert.Contains(lines, l => l.StartsWith("9;taxCode;"));            // header is row 1: data row 8 is line 9
         Assert.Contains(lines, l => l.StartsWith("10;phones[0].number;"));
         Assert.Contains(lines, l => l.StartsWith("11;phone;") && l.Contains("+39" + phone));
+        Assert.Contains(lines, l => l.StartsWith("13;lastName;") && l.Contains("100"));
 
         // The same file again: matched by external id, updated, nothing duplicated.
         var again = await WaitAsync(client, (await (await client.PostAsync("/api/v1/imports", Form(csv, "clienti.csv"))).Content.ReadFromJsonAsync<ImportJobDto>())!.Id);
@@ -123,7 +125,7 @@ public abstract class ImportApiTests<TFixture>(TFixture fixture) : IClassFixture
         Assert.Equal("taxCode", preview.Preview.SuggestedMapping["Codice fiscale"]);
         Assert.Equal("mobile", preview.Preview.SuggestedMapping["Cellulare"]);
         Assert.Equal("externalId", preview.Preview.SuggestedMapping["Codice cliente"]);
-        Assert.Equal(11, preview.Preview.Rows.Count);
+        Assert.Equal(12, preview.Preview.Rows.Count);
         Assert.True(preview.Preview.Rows.Single(r => r.Row == 9).Errors.ContainsKey("taxCode"));
         Assert.Empty(preview.Preview.Rows.Single(r => r.Row == 2).Errors);
 
@@ -134,7 +136,7 @@ public abstract class ImportApiTests<TFixture>(TFixture fixture) : IClassFixture
         var templateId = (await template.Content.ReadFromJsonAsync<ImportTemplateDto>())!.Id;
         var form = new MultipartFormDataContent { { new StringContent(preview.UploadId), "uploadId" }, { new StringContent("anteprima.csv"), "fileName" }, { new StringContent(templateId.ToString()), "templateId" } };
         var job = await WaitAsync(client, (await (await client.PostAsync("/api/v1/imports", form)).Content.ReadFromJsonAsync<ImportJobDto>())!.Id);
-        Assert.Equal((11, 0), (job.Inserted, job.Failed));
+        Assert.Equal((11, 1), (job.Inserted, job.Failed));
         Assert.Equal(mapping, job.Mapping);
     }
 
