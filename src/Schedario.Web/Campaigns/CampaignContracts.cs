@@ -36,6 +36,11 @@ public sealed record CampaignInput
 public sealed record OutcomeDto(int Id, string Code, string Description, string Category, bool PersonReached, bool Adhesion, bool Appointment,
     bool ContactPromise, bool NeedsCallbackTime, bool NeedsNote, int? RetryDelayMinutes, string? Shortcut);
 
+/// <summary>Body of POST/PUT /api/v1/outcomes (administrators).</summary>
+public sealed record OutcomeInput(string? Code, string? Description, string? Category, bool PersonReached = false, bool Adhesion = false,
+    bool Appointment = false, bool ContactPromise = false, bool NeedsCallbackTime = false, bool NeedsNote = false,
+    int? RetryDelayMinutes = null, string? Shortcut = null, bool? Active = null);
+
 public sealed record DistributionInput
 {
     /// <summary>equal | roundRobin | owner | pool.</summary>

@@ -187,6 +187,19 @@ sealed class OutcomeConfiguration : IEntityTypeConfiguration<Outcome>
     }
 }
 
+/// <summary>
+/// The default outcomes are seeded with ids 1–10; PostgreSQL's identity does not move past seeded
+/// rows, so outcomes added later start at 1000 there (SQLite takes the highest id + 1 by itself).
+/// </summary>
+sealed class OutcomePostgresConfiguration : Data.IProviderModelConfiguration
+{
+    public void Configure(ModelBuilder builder, Data.DatabaseProvider provider)
+    {
+        if (provider == Data.DatabaseProvider.Postgres)
+            builder.Entity<Outcome>().Property(o => o.Id).HasIdentityOptions(startValue: 1000);
+    }
+}
+
 sealed class CampaignEntryConfiguration : IEntityTypeConfiguration<CampaignEntry>
 {
     public void Configure(EntityTypeBuilder<CampaignEntry> b)

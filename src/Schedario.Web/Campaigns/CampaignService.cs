@@ -30,8 +30,57 @@ public sealed class CampaignService(SchedarioDb db, TimeProvider clock)
         return new CampaignTypeDto(t.Id, t.Code, t.Name);
     }
 
-    public Task<List<OutcomeDto>> ListOutcomesAsync(CancellationToken ct = default) =>
-        db.Outcomes().AsNoTracking().Where(o => o.Active).OrderBy(o => o.Position).Select(o => ToDto(o)).ToListAsync(ct);
+    public Task<List<OutcomeDto>> ListOutcomesAsync(bool includeInactive = false, CancellationToken ct = default) =>
+        db.Outcomes().AsNoTracking().Where(o => includeInactive || o.Active).OrderBy(o => o.Position).Select(o => ToDto(o)).ToListAsync(ct);
+
+    public async Task<OutcomeDto> CreateOutcomeAsync(OutcomeInput input, CancellationToken ct = default)
+    {
+        var outcome = new Outcome { Position = (await db.Outcomes().MaxAsync(o => (int?)o.Position, ct) ?? 0) + 1 };
+        await ApplyOutcomeAsync(outcome, input, ct);
+        db.Add(outcome);
+        await db.SaveChangesAsync(ct);
+        return ToDto(outcome);
+    }
+
+    public async Task<OutcomeDto> UpdateOutcomeAsync(int id, OutcomeInput input, CancellationToken ct = default)
+    {
+        var outcome = await db.Outcomes().FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("Esito non trovato.");
+        await ApplyOutcomeAsync(outcome, input, ct);
+        await db.SaveChangesAsync(ct);
+        return ToDto(outcome);
+    }
+
+    /// <summary>Validates an outcome (code and shortcut unique among active outcomes) and writes it.</summary>
+    async Task ApplyOutcomeAsync(Outcome outcome, OutcomeInput input, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var code = input.Code?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(code) || code.Length > 30) errors.Add("code", "Codice obbligatorio, al massimo 30 caratteri.");
+        if (string.IsNullOrWhiteSpace(input.Description) || input.Description.Trim().Length > 200) errors.Add("description", "Descrizione obbligatoria, al massimo 200 caratteri.");
+        if (!Enum.TryParse<OutcomeCategory>(input.Category, ignoreCase: true, out var category) || input.Category!.All(char.IsDigit))
+            errors.Add("category", "Categoria: toCall, callback, positiveClosed, negativeClosed, technicalRetry, unworkable o doNotCall.");
+        var shortcut = string.IsNullOrWhiteSpace(input.Shortcut) ? null : input.Shortcut.Trim().ToUpperInvariant();
+        if (shortcut is not null && (shortcut.Length != 1 || !char.IsLetterOrDigit(shortcut[0]))) errors.Add("shortcut", "Scorciatoia: un solo tasto, cifra o lettera.");
+        if (input.RetryDelayMinutes is < 0 or > 60 * 24 * 30) errors.Add("retryDelayMinutes", "Ritardo tra 0 e 43200 minuti (30 giorni).");
+        var active = input.Active ?? true;
+        if (shortcut is not null && active && await db.Outcomes().AnyAsync(o => o.Id != outcome.Id && o.Active && o.Shortcut == shortcut, ct))
+            errors.Add("shortcut", $"Il tasto {shortcut} è già di un altro esito.");
+        if (errors.Any) throw new ValidationException(errors);
+        if (await db.Outcomes().AnyAsync(o => o.Id != outcome.Id && o.Code == code, ct))
+            throw new ConflictException($"Esiste già un esito con codice '{code}'.", "code");
+        outcome.Code = code!;
+        outcome.Description = input.Description!.Trim();
+        outcome.Category = category;
+        outcome.PersonReached = input.PersonReached;
+        outcome.Adhesion = input.Adhesion;
+        outcome.Appointment = input.Appointment;
+        outcome.ContactPromise = input.ContactPromise;
+        outcome.NeedsCallbackTime = input.NeedsCallbackTime || category == OutcomeCategory.Callback;
+        outcome.NeedsNote = input.NeedsNote;
+        outcome.RetryDelayMinutes = input.RetryDelayMinutes;
+        outcome.Shortcut = shortcut;
+        outcome.Active = active;
+    }
 
     internal static OutcomeDto ToDto(Outcome o) => new(o.Id, o.Code, o.Description, CategoryName(o.Category), o.PersonReached, o.Adhesion, o.Appointment,
         o.ContactPromise, o.NeedsCallbackTime, o.NeedsNote, o.RetryDelayMinutes, o.Shortcut);

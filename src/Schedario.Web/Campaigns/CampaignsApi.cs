@@ -37,8 +37,15 @@ public static class CampaignsApi
             return TypedResults.Created($"/api/v1/campaign-types/{t.Id}", t);
         }).RequireAuthorization(p => p.RequireRole(Managers)).WithSummary("Create a campaign type (supervisors, administrators)");
 
-        api.MapGet("/outcomes", (CampaignService s, CancellationToken ct) => s.ListOutcomesAsync(ct)).WithTags("Campaigns")
+        api.MapGet("/outcomes", (CampaignService s, bool? includeInactive, CancellationToken ct) => s.ListOutcomesAsync(includeInactive ?? false, ct)).WithTags("Campaigns")
             .WithSummary("The outcome table: categories, flags, retry delays, keyboard shortcuts");
+        api.MapPost("/outcomes", async (OutcomeInput input, CampaignService s, CancellationToken ct) =>
+        {
+            var created = await s.CreateOutcomeAsync(input, ct);
+            return TypedResults.Created($"/api/v1/outcomes/{created.Id}", created);
+        }).RequireAuthorization(Identity.Policies.Administrator).WithTags("Campaigns").WithSummary("Add an outcome (administrators)");
+        api.MapPut("/outcomes/{id:int}", (int id, OutcomeInput input, CampaignService s, CancellationToken ct) => s.UpdateOutcomeAsync(id, input, ct))
+            .RequireAuthorization(Identity.Policies.Administrator).WithTags("Campaigns").WithSummary("Edit or deactivate an outcome (administrators)");
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
         campaigns.MapGet("/", (CampaignService s, bool? includeRetired, CancellationToken ct) => s.ListAsync(includeRetired ?? true, ct)).WithSummary("Campaigns");
