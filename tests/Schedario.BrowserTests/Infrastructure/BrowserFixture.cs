@@ -127,12 +127,18 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// </summary>
     public static async Task ChooseFileAsync(IPage page, string path, ILocator ready)
     {
+        var input = page.Locator("input[type=file]");
         for (var attempt = 0; attempt < 10 && !await ready.IsVisibleAsync(); attempt++)
         {
-            await page.Locator("input[type=file]").SetInputFilesAsync(path);
-            await page.Locator("input[type=file]").DispatchEventAsync("change");
+            // Once the page has taken the file it disables or removes the input while it uploads:
+            // from then on only wait, choosing again would block on a disabled input.
+            if (await input.CountAsync() == 0 || await input.IsDisabledAsync())
+                break;
+            await input.SetInputFilesAsync(path, new() { Timeout = 5_000 });
+            await input.DispatchEventAsync("change", null, new() { Timeout = 5_000 });
             try { await ready.WaitForAsync(new() { Timeout = 2_000 }); } catch (TimeoutException) { }
         }
+        await ready.WaitForAsync(new() { Timeout = 30_000 });
     }
 
     public Task LoginAsAdminAsync(IPage page) =>
