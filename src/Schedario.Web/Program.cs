@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
+using Schedario.Web.Access;
 using Schedario.Web.Campaigns;
 using Schedario.Web.Components;
 using Schedario.Web.Data;
@@ -11,6 +12,8 @@ using Schedario.Web.Identity;
 using Schedario.Web.Registry;
 using Schedario.Web.Registry.Import;
 using Schedario.Web.Registry.Dedup;
+using Schedario.Web.Registry.Gdpr;
+using Schedario.Web.Organization;
 using Schedario.Web.Shared;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +26,8 @@ builder.Services.AddRegistry();
 builder.Services.AddRegistryImport(builder.Configuration);
 builder.Services.AddDemoData();
 builder.Services.AddCampaigns();
+builder.Services.AddRecordAccess();
+builder.Services.AddOrganization();
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
@@ -55,6 +60,7 @@ app.UseRequestLocalization(new RequestLocalizationOptions()
     .AddSupportedUICultures("it-IT", "en-US"));
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UseRecordAccess();
 app.UseAuthorization();
 app.UseAntiforgery();
 
@@ -70,6 +76,10 @@ api.MapRegistryApi();
 api.MapImportApi();
 api.MapDuplicatesApi();
 api.MapCampaignsApi();
+api.MapUsersApi();
+api.MapOrganizationApi();
+api.MapAccessApi();
+api.MapGdprApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();

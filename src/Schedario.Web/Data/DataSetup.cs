@@ -14,7 +14,7 @@ public static class DataSetup
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Schedario is not set.");
-            services.AddDbContext<SchedarioDb, PostgresSchedarioDb>(o => ConfigurePostgres(o, connectionString));
+            services.AddDbContext<SchedarioDb, PostgresSchedarioDb>((sp, o) => ConfigurePostgres(o, connectionString).AddInterceptors(sp.GetRequiredService<Audit.AuditInterceptor>()));
         }
         else
         {
@@ -26,8 +26,10 @@ public static class DataSetup
                 Directory.CreateDirectory(dataDir);
                 connectionString = $"Data Source={Path.GetFullPath(Path.Combine(dataDir, "schedario.db"))}";
             }
-            services.AddDbContext<SchedarioDb, SqliteSchedarioDb>(o => ConfigureSqlite(o, connectionString));
+            services.AddDbContext<SchedarioDb, SqliteSchedarioDb>((sp, o) => ConfigureSqlite(o, connectionString).AddInterceptors(sp.GetRequiredService<Audit.AuditInterceptor>()));
         }
+        // Every change to a registry record is audited in the same save (see AuditInterceptor).
+        services.AddSingleton<Audit.AuditInterceptor>();
         services.AddHealthChecks().AddDbContextCheck<SchedarioDb>("database");
         return services;
     }
@@ -41,10 +43,10 @@ public static class DataSetup
             var p => throw new InvalidOperationException($"Unknown Database:Provider '{p}'. Use Sqlite or Postgres."),
         };
 
-    internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+    internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
 
-    internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+    internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__ef_migrations"));
 
     /// <summary>Applies migrations; on SQLite also turns on WAL so readers never wait on the writer.</summary>

@@ -10,7 +10,7 @@ namespace Schedario.Web.Data;
 /// so a module reaches its tables through <c>db.Set&lt;T&gt;()</c> or an extension of its own.
 /// Two thin subclasses exist only so each provider keeps its own migrations.
 /// </summary>
-public abstract class SchedarioDb(DbContextOptions options) : IdentityDbContext<AppUser>(options)
+public abstract partial class SchedarioDb(DbContextOptions options) : IdentityDbContext<AppUser>(options)
 {
     public abstract DatabaseProvider Provider { get; }
 
@@ -18,6 +18,7 @@ public abstract class SchedarioDb(DbContextOptions options) : IdentityDbContext<
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(SchedarioDb).Assembly);
+        ConfigureVisibility(builder);
         // Our Guid keys are made by the entity itself (Guid v7). Saying so lets EF insert a new child
         // added to a loaded record's list instead of mistaking it for an existing row to update.
         foreach (var entity in builder.Model.GetEntityTypes())

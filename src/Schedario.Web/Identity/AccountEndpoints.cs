@@ -10,13 +10,17 @@ public static class AccountEndpoints
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/login", async ([FromForm] string? userName, [FromForm] string? password, [FromForm] string? returnUrl,
-            SignInManager<AppUser> signIn, UserManager<AppUser> users) =>
+            SignInManager<AppUser> signIn, UserManager<AppUser> users, Audit.AuditLog audit) =>
         {
             var target = LocalUrl(returnUrl);
             var user = string.IsNullOrWhiteSpace(userName) ? null : await users.FindByNameAsync(userName.Trim());
             if (user is null || user.Disabled || string.IsNullOrEmpty(password))
+            {
+                await audit.LoginAsync(userName, false, user is null ? "utente sconosciuto" : user.Disabled ? "utente disattivato" : "password mancante");
                 return Results.Redirect($"/login?error=failed&returnUrl={Uri.EscapeDataString(target)}");
+            }
             var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+            await audit.LoginAsync(user.UserName, result.Succeeded, result.IsLockedOut ? "account bloccato" : result.Succeeded ? "interfaccia" : "password errata");
             if (result.IsLockedOut) return Results.Redirect($"/login?error=locked&returnUrl={Uri.EscapeDataString(target)}");
             if (!result.Succeeded) return Results.Redirect($"/login?error=failed&returnUrl={Uri.EscapeDataString(target)}");
             return Results.LocalRedirect(target);

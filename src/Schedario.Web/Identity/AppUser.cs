@@ -7,6 +7,8 @@ public sealed class AppUser : IdentityUser
     public string DisplayName { get; set; } = "";
     /// <summary>A disabled user can neither log in nor use a token issued before.</summary>
     public bool Disabled { get; set; }
+    /// <summary>The agency the user works for ("agency" visibility); null = none.</summary>
+    public int? AgencyId { get; set; }
 }
 
 public static class Roles

@@ -18,7 +18,7 @@ public static class AuthApi
     }
 
     static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> IssueToken(
-        TokenRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users)
+        TokenRequest request, SignInManager<AppUser> signIn, UserManager<AppUser> users, Audit.AuditLog audit)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.UserName)) errors.Add("userName", "Il nome utente è obbligatorio.");
@@ -27,8 +27,12 @@ public static class AuthApi
 
         var user = await users.FindByNameAsync(request.UserName!.Trim());
         if (user is null || user.Disabled)
+        {
+            await audit.LoginAsync(request.UserName, false, user is null ? "token: utente sconosciuto" : "token: utente disattivato");
             return Problems.Unauthorized("Credenziali non valide.");
+        }
         var check = await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: true);
+        await audit.LoginAsync(user.UserName, check.Succeeded, check.IsLockedOut ? "token: account bloccato" : check.Succeeded ? "token" : "token: password errata");
         if (check.IsLockedOut) return Problems.Unauthorized("Account bloccato per troppi tentativi: riprova più tardi.");
         if (!check.Succeeded) return Problems.Unauthorized("Credenziali non valide.");
 

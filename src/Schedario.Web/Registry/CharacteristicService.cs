@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Schedario.Web.Access;
 using Schedario.Web.Data;
 using Schedario.Web.Shared;
 
@@ -11,7 +12,7 @@ public sealed record AssignCharacteristicInput(int? CharacteristicId, string? Co
 public sealed record RemovalPreview(int CharacteristicId, string Code, int Records, int Assignments);
 
 /// <summary>Characteristic definitions (seed 001) and their assignment to records.</summary>
-public sealed partial class CharacteristicService(SchedarioDb db, TimeProvider clock)
+public sealed partial class CharacteristicService(SchedarioDb db, RecordGuard guard, Audit.AuditLog audit, TimeProvider clock)
 {
     [GeneratedRegex("^[A-Z0-9_]{1,30}$")]
     private static partial Regex CodePattern();
@@ -69,7 +70,7 @@ public sealed partial class CharacteristicService(SchedarioDb db, TimeProvider c
     /// </summary>
     public async Task<CustomerCharacteristicDto> AssignAsync(Guid customerId, AssignCharacteristicInput input, string user, CancellationToken ct = default)
     {
-        if (!await db.Set<Customer>().AnyAsync(c => c.Id == customerId, ct)) throw new NotFoundException("Anagrafica non trovata.");
+        await guard.EnsureAsync(RecordAction.Edit, customerId, ct);
         var errors = new FieldErrors();
         CharacteristicDefinition? def = null;
         if (input.CharacteristicId is { } id) def = await db.Set<CharacteristicDefinition>().FirstOrDefaultAsync(d => d.Id == id, ct);
@@ -106,10 +107,11 @@ public sealed partial class CharacteristicService(SchedarioDb db, TimeProvider c
     /// <summary>Removes a characteristic (with its history) from one record.</summary>
     public async Task RemoveAsync(Guid customerId, int characteristicId, CancellationToken ct = default)
     {
-        if (!await db.Set<Customer>().AnyAsync(c => c.Id == customerId, ct)) throw new NotFoundException("Anagrafica non trovata.");
+        await guard.EnsureAsync(RecordAction.Edit, customerId, ct);
         var removed = await db.Set<CustomerCharacteristic>()
             .Where(x => x.CustomerId == customerId && x.CharacteristicId == characteristicId).ExecuteDeleteAsync(ct);
         if (removed == 0) throw new NotFoundException("L'anagrafica non ha questa caratteristica.");
+        await audit.WriteAsync(Audit.AuditActions.Update, "customer", customerId.ToString(), customerId, $"caratteristica {characteristicId} rimossa con la sua storia", ct: ct);
     }
 
     /// <summary>How many records a removal from the whole registry would touch (shown before it runs).</summary>

@@ -54,6 +54,15 @@ public sealed class Customer
     /// <summary>Optimistic concurrency token: bumped on every write, compared on save.</summary>
     public int Version { get; set; } = 1;
 
+    /// <summary>The agency whose record this is ("agency" visibility).</summary>
+    public int? AgencyId { get; set; }
+    /// <summary>The referrer (segnalatore) who brought the record in.</summary>
+    public int? ReferrerId { get; set; }
+    /// <summary>Under a legal hold the record cannot be erased (GDPR erasure is refused).</summary>
+    public bool LegalHold { get; set; }
+    /// <summary>When the person's data was anonymised on request (GDPR art. 17).</summary>
+    public DateTime? ErasedAt { get; set; }
+
     public List<CustomerAddress> Addresses { get; set; } = [];
     public List<CustomerPhone> Phones { get; set; } = [];
     public List<CustomerEmail> Emails { get; set; } = [];

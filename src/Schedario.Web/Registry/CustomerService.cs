@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Schedario.Web.Access;
 using Schedario.Web.Data;
 using Schedario.Web.Registry.Normalization;
 using Schedario.Web.Shared;
@@ -7,7 +8,7 @@ using Schedario.Web.Shared;
 namespace Schedario.Web.Registry;
 
 /// <summary>Reads and writes registry records. Pages and API endpoints both call it in-process.</summary>
-public sealed class CustomerService(SchedarioDb db, TimeProvider clock)
+public sealed class CustomerService(SchedarioDb db, RecordGuard guard, TimeProvider clock)
 {
     public const int MaxPageSize = 200;
 
@@ -92,6 +93,31 @@ public sealed class CustomerService(SchedarioDb db, TimeProvider clock)
         return (rows, total);
     }
 
+    /// <summary>
+    /// The records of a filter as CSV (UTF-8 with BOM, ';' for Italian Excel), streamed. Only records
+    /// the user may export are written; the export itself is audited with its filter and count.
+    /// </summary>
+    public async Task<int> ExportCsvAsync(RegistryFilter filter, Stream output, Audit.AuditLog audit, CancellationToken ct = default)
+    {
+        var errors = filter.Validate();
+        if (errors.Any) throw new ValidationException(errors);
+        var query = guard.Within(filter.Apply(Customers.AsNoTracking(), db), RecordAction.Export);
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
+        await writer.WriteLineAsync("id;tipo;fase;nominativo;codice_fiscale;partita_iva;comune;provincia;regione;telefono;email;creata_il");
+        var count = 0;
+        await foreach (var r in query.OrderBy(c => c.SearchName).ThenBy(c => c.Id).Select(CustomerMapping.Summary).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            await writer.WriteLineAsync(string.Join(';', r.Id, r.Kind, r.Stage, Csv(r.DisplayName), r.TaxCode, r.VatNumber, Csv(r.City), r.Province,
+                Csv(r.Region), r.MainPhone, Csv(r.MainEmail), r.CreatedAt.ToString("dd/MM/yyyy")));
+            count++;
+        }
+        await writer.FlushAsync(ct);
+        await audit.WriteAsync(Audit.AuditActions.Export, "customer", null, details: $"{count} anagrafiche; filtro {System.Text.Json.JsonSerializer.Serialize(filter)}", ct: ct);
+        return count;
+    }
+
+    static string Csv(string? s) => s is null ? "" : s.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
+
     /// <summary>Search as you type: the first few matches in name order.</summary>
     public async Task<List<CustomerSummary>> SearchAsync(string text, int limit = 10, CancellationToken ct = default)
     {
@@ -125,7 +151,8 @@ public sealed class CustomerService(SchedarioDb db, TimeProvider clock)
     {
         var errors = CustomerWriter.Validate(input);
         if (errors.Any) throw new ValidationException(errors);
-        var customer = new Customer();
+        // A new record belongs to its author's agency, so the agency keeps seeing it.
+        var customer = new Customer { AgencyId = AmbientAccess.Current?.AgencyId };
         CustomerWriter.Apply(input, customer, user, clock.GetUtcNow().UtcDateTime);
         if (customer.ExternalId is not null && await Customers.IgnoreQueryFilters().AnyAsync(c => c.ExternalId == customer.ExternalId, ct))
             throw new ConflictException($"Esiste già un'anagrafica con codice esterno '{customer.ExternalId}'.", "externalId");
@@ -139,6 +166,7 @@ public sealed class CustomerService(SchedarioDb db, TimeProvider clock)
         var errors = CustomerWriter.Validate(input);
         if (input.Version is null) errors.Add("version", "Indicare la versione letta (controllo delle modifiche concorrenti).");
         var customer = await LoadAsync(id, ct) ?? throw new NotFoundException("Anagrafica non trovata.");
+        await guard.EnsureAsync(RecordAction.Edit, id, ct);
         if (errors.Any) throw new ValidationException(errors);
         if (customer.Version != input.Version)
             throw new ConcurrencyException($"L'anagrafica è stata modificata da {customer.UpdatedBy} il {customer.UpdatedAt:dd/MM/yyyy HH:mm}: ricaricarla e ripetere la modifica.");
@@ -164,6 +192,7 @@ public sealed class CustomerService(SchedarioDb db, TimeProvider clock)
     public async Task DeleteAsync(Guid id, int? version, string user, CancellationToken ct = default)
     {
         var customer = await Customers.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("Anagrafica non trovata.");
+        await guard.EnsureAsync(RecordAction.Delete, id, ct);
         if (version is not null && version != customer.Version)
             throw new ConcurrencyException("L'anagrafica è stata modificata nel frattempo: ricaricarla prima di eliminarla.");
         customer.IsDeleted = true;

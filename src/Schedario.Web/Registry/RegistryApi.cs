@@ -14,6 +14,7 @@ public static class RegistryApi
         customers.MapPost("/query", Query).WithSummary("List records matching a registry filter sent as JSON");
         customers.MapGet("/search", Search).WithSummary("Quick search as you type: name, phone, e-mail, codice fiscale, partita IVA, city");
         customers.MapGet("/lookup", Lookup).WithSummary("Caller-ID lookup: any phone format → E.164 → exact match");
+        customers.MapPost("/export", Export).WithSummary("Export the records matching a registry filter as CSV (only those your role may export; audited)");
         customers.MapPost("/", Create).WithSummary("Create a record");
         customers.MapGet("/{id:guid}", Get).WithSummary("Read a record with every section");
         customers.MapPut("/{id:guid}", Update).WithSummary("Replace a record; send the version you read (409 if it changed)");
@@ -73,6 +74,15 @@ public static class RegistryApi
     static Task<CustomerPage> Query(RegistryFilter filter, CustomerService service, CancellationToken ct, string? cursor, int? limit, bool? total) =>
         service.ListAsync(filter, cursor, limit ?? 50, total ?? false, ct);
 
+    static async Task Export(RegistryFilter filter, CustomerService service, Audit.AuditLog audit, HttpContext http, CancellationToken ct)
+    {
+        // Refuse before the first byte, so a refusal is a clean 403 problem and not a broken file.
+        Access.RecordGuard.EnsureMayExport();
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"anagrafiche.csv\"";
+        await service.ExportCsvAsync(filter, http.Response.Body, audit, ct);
+    }
+
     static Task<List<CustomerSummary>> Search(string? q, int? limit, CustomerService service, CancellationToken ct) =>
         service.SearchAsync(q ?? "", limit ?? 10, ct);
 
@@ -128,6 +138,7 @@ public static class RegistryModule
         services.AddScoped<CharacteristicService>();
         services.AddScoped<Dedup.DuplicateFinder>();
         services.AddScoped<Dedup.MergeService>();
+        services.AddScoped<Gdpr.GdprService>();
         return services;
     }
 }

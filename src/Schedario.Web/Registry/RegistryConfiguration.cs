@@ -9,7 +9,8 @@ sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
     public void Configure(EntityTypeBuilder<Customer> b)
     {
         b.ToTable("customers");
-        b.HasQueryFilter(c => !c.IsDeleted);
+        b.HasQueryFilter(SchedarioDb.SoftDeleteFilter, c => !c.IsDeleted);
+        // The visibility filter needs the context instance: see SchedarioDb.OnModelCreating.
         b.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
         b.Property(c => c.Stage).HasConversion<string>().HasMaxLength(16);
         b.Property(c => c.DocumentType).HasConversion<string>().HasMaxLength(24);
@@ -44,6 +45,9 @@ sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.HasIndex(c => c.TaxCode);
         b.HasIndex(c => c.VatNumber);
         b.HasIndex(c => c.CreatedByImportId);
+        b.HasIndex(c => c.AgencyId);
+        b.HasOne<Organization.Agency>().WithMany().HasForeignKey(c => c.AgencyId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Organization.Subject>().WithMany().HasForeignKey(c => c.ReferrerId).OnDelete(DeleteBehavior.Restrict);
 
         b.HasMany(c => c.Addresses).WithOne().HasForeignKey(a => a.CustomerId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Phones).WithOne().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Cascade);

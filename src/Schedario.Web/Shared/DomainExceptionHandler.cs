@@ -13,6 +13,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
             ValidationException v => new HttpValidationProblemDetails(v.Errors.ToDictionary())
                 { Status = 400, Title = "Dati non validi" },
             NotFoundException n => new ProblemDetails { Status = 404, Title = "Non trovato", Detail = n.Message },
+            AccessDeniedException f => new ProblemDetails { Status = 403, Title = "Operazione non consentita", Detail = f.Message },
             ConcurrencyException c => new ProblemDetails { Status = 409, Title = "Modifica concorrente", Detail = c.Message },
             ConflictException c => Conflict(c),
             RuleException r => new ProblemDetails { Status = 422, Title = "Regola non rispettata", Detail = r.Message, Extensions = { ["rule"] = r.Rule } },

@@ -59,6 +59,9 @@ public sealed class ValidationException(FieldErrors errors) : Exception(errors.T
 /// <summary>Thrown when a record changed since the caller read it (optimistic concurrency).</summary>
 public sealed class ConcurrencyException(string message) : Exception(message);
 
+/// <summary>The user may see the record but not do this to it (edit, delete, export, mass update).</summary>
+public sealed class AccessDeniedException(string message) : Exception(message);
+
 public sealed class NotFoundException(string message = "Risorsa non trovata.") : Exception(message);
 
 /// <summary>Duplicate of something unique (409).</summary>

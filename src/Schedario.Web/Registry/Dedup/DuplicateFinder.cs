@@ -64,7 +64,7 @@ public sealed class DuplicateFinder(SchedarioDb db, TimeProvider clock)
         var summaries = await db.Set<Customer>().AsNoTracking().Where(c => ids.Contains(c.Id))
             .Select(CustomerMapping.Summary).ToDictionaryAsync(s => s.Id, ct);
         var items = rows
-            // A record deleted between the two queries drops its pairs rather than failing the page.
+            // A record deleted between the two queries, or one the user may not read, drops its pairs.
             .Where(r => summaries.ContainsKey(r.FirstId) && summaries.ContainsKey(r.SecondId))
             .Select(r => new DuplicatePair(summaries[r.FirstId], summaries[r.SecondId], r.Score, DuplicateScores.Names((DuplicateReason)r.Reasons)))
             .ToList();
@@ -80,7 +80,7 @@ public sealed class DuplicateFinder(SchedarioDb db, TimeProvider clock)
         if (input.FirstId is not null && input.FirstId == input.SecondId) errors.Add("secondId", "Le due anagrafiche coincidono.");
         if (errors.Any) throw new ValidationException(errors);
         var (first, second) = Ordered(input.FirstId!.Value, input.SecondId!.Value);
-        var found = await db.Set<Customer>().IgnoreQueryFilters().CountAsync(c => c.Id == first || c.Id == second, ct);
+        var found = await db.Set<Customer>().IgnoreQueryFilters([SchedarioDb.SoftDeleteFilter]).CountAsync(c => c.Id == first || c.Id == second, ct);
         if (found < 2) throw new NotFoundException("Anagrafica non trovata.");
         if (await db.Set<DuplicateDismissal>().AnyAsync(d => d.FirstId == first && d.SecondId == second, ct)) return;
         db.Add(new DuplicateDismissal { FirstId = first, SecondId = second, DismissedBy = user, DismissedAt = clock.GetUtcNow().UtcDateTime });

@@ -20,7 +20,7 @@ public interface ICustomerMergeStep
 /// record; phones, e-mails, consents, characteristics, referents and sites move to the survivor;
 /// the other record is soft-deleted and the merge recorded, all in one transaction.
 /// </summary>
-public sealed class MergeService(SchedarioDb db, CustomerService customers, TimeProvider clock, IEnumerable<ICustomerMergeStep> steps)
+public sealed class MergeService(SchedarioDb db, CustomerService customers, Access.RecordGuard guard, Audit.AuditLog audit, TimeProvider clock, IEnumerable<ICustomerMergeStep> steps)
 {
     public const string Survivor = "survivor", Duplicate = "duplicate", Both = "both";
 
@@ -73,6 +73,9 @@ public sealed class MergeService(SchedarioDb db, CustomerService customers, Time
         var survivor = await LoadAsync(survivorId, ct) ?? throw new NotFoundException("Anagrafica non trovata.");
         var duplicate = await LoadAsync(duplicateId, ct)
                         ?? throw new NotFoundException("L'anagrafica da unire non esiste o è già stata eliminata (o unita ad un'altra).");
+        // A merge edits the survivor and deletes the other record: both rights are needed.
+        await guard.EnsureAsync(Access.RecordAction.Edit, survivorId, ct);
+        await guard.EnsureAsync(Access.RecordAction.Delete, duplicateId, ct);
         if (survivor.Version != request.SurvivorVersion || duplicate.Version != request.DuplicateVersion)
             throw new ConcurrencyException("Una delle due anagrafiche è stata modificata nel frattempo: ricaricarle e ripetere l'unione.");
         if (survivor.Kind != duplicate.Kind)
@@ -182,6 +185,8 @@ public sealed class MergeService(SchedarioDb db, CustomerService customers, Time
             MergedAt = now,
             Snapshot = JsonSerializer.Serialize(new { merged, survivorBefore = before, choices = resolved }, Json),
         });
+        audit.Add(Audit.AuditActions.Merge, "customer", survivor.Id.ToString(), survivor.Id, details: $"unita {duplicate.DisplayName} ({duplicate.Id})");
+        audit.Add(Audit.AuditActions.Merge, "customer", duplicate.Id.ToString(), duplicate.Id, details: $"unita in {survivor.DisplayName} ({survivor.Id})");
         await SaveAsync(ct);
 
         foreach (var step in steps)
@@ -225,7 +230,7 @@ public sealed class MergeService(SchedarioDb db, CustomerService customers, Time
     /// <summary>The merges a record took part in, as survivor or as the merged one, newest first.</summary>
     public async Task<List<CustomerMergeDto>> HistoryAsync(Guid customerId, CancellationToken ct = default)
     {
-        if (!await db.Set<Customer>().IgnoreQueryFilters().AnyAsync(c => c.Id == customerId, ct))
+        if (!await db.Set<Customer>().IgnoreQueryFilters([SchedarioDb.SoftDeleteFilter]).AnyAsync(c => c.Id == customerId, ct))
             throw new NotFoundException("Anagrafica non trovata.");
         var rows = await db.Set<CustomerMerge>().AsNoTracking()
             .Where(m => m.SurvivorId == customerId || m.MergedId == customerId)

@@ -35,7 +35,7 @@ public sealed class ImportQueue
 }
 
 /// <summary>Upload, preview, progress, error report, revert and mapping templates of registry imports.</summary>
-public sealed class ImportService(SchedarioDb db, ImportQueue queue, ImportOptions options, IHostEnvironment env, TimeProvider clock)
+public sealed class ImportService(SchedarioDb db, ImportQueue queue, ImportOptions options, IHostEnvironment env, Audit.AuditLog audit, TimeProvider clock)
 {
     public const int PreviewRows = 20;
 
@@ -140,6 +140,7 @@ public sealed class ImportService(SchedarioDb db, ImportQueue queue, ImportOptio
             CreatedBy = user, CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.Add(job);
+        audit.Add(Audit.AuditActions.Import, "import", job.Id.ToString(), details: $"{job.FileName} ({job.Mode})");
         await db.SaveChangesAsync(ct);
         await queue.EnqueueAsync(job.Id);
         return ToDto(job);
@@ -179,6 +180,7 @@ public sealed class ImportService(SchedarioDb db, ImportQueue queue, ImportOptio
         await db.Set<Customer>().IgnoreQueryFilters().Where(c => c.CreatedByImportId == id).ExecuteDeleteAsync(ct);
         job.Status = ImportStatus.Reverted;
         job.FinishedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Add(Audit.AuditActions.Delete, "import", job.Id.ToString(), details: $"annullata: {job.FileName}, {job.Inserted} anagrafiche rimosse");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ToDto(job);
