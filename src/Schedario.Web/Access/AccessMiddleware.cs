@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
@@ -6,8 +6,8 @@ namespace Schedario.Web.Access;
 
 /// <summary>
 /// Sets the <see cref="AmbientAccess"/> profile for an HTTP request. A disabled (or deleted) user's
-/// cookie or still-unexpired bearer token stops working here: the request continues as anonymous,
-/// so authorization answers 401 (API) or sends the browser to the login page.
+/// cookie or still-unexpired bearer token stops working here: the API answers 401, a page signs the
+/// cookie out and sends the browser to the login page.
 /// </summary>
 public static class AccessMiddleware
 {
@@ -20,8 +20,20 @@ public static class AccessMiddleware
                 var profile = await http.RequestServices.GetRequiredService<AccessProfiles>().ForAsync(http.User, http.RequestAborted);
                 if (profile.Disabled)
                 {
-                    http.User = new ClaimsPrincipal(new ClaimsIdentity());
-                    AmbientAccess.Current = AccessProfile.Nobody("", "");
+                    // Answered here: a policy naming its scheme would authenticate the token again.
+                    if (http.Request.Path.StartsWithSegments("/api"))
+                    {
+                        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                        {
+                            HttpContext = http,
+                            ProblemDetails = { Status = 401, Title = "Non autorizzato", Detail = "L'utente è disattivato." },
+                        });
+                        return;
+                    }
+                    await http.SignOutAsync(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme);
+                    http.Response.Redirect("/login?error=disabled");
+                    return;
                 }
                 else AmbientAccess.Current = profile;
             }

@@ -52,7 +52,24 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
             else if (IsPartOfRecord(e) && e.State is EntityState.Added or EntityState.Deleted or EntityState.Modified)
                 RecordChild(e, entries);
         }
+        DropUnchangedRows(entries);
         if (entries.Count > 0) db.AddRange(entries);
+    }
+
+    /// <summary>
+    /// Saving a record rewrites its lists (phones, e-mails…): a row removed and an identical row added
+    /// is no change, and is not recorded.
+    /// </summary>
+    static void DropUnchangedRows(List<AuditEntry> entries)
+    {
+        var added = entries.Where(e => e.OldValue is null && e.NewValue is not null && e.Field is not null && !e.Field.Contains('.')).ToList();
+        foreach (var add in added)
+        {
+            var removed = entries.FirstOrDefault(e => e.CustomerId == add.CustomerId && e.Field == add.Field && e.NewValue is null && e.OldValue == add.NewValue);
+            if (removed is null) continue;
+            entries.Remove(removed);
+            entries.Remove(add);
+        }
     }
 
     /// <summary>The registry's own sections of a record and its owners; campaign rows log their calls instead.</summary>
