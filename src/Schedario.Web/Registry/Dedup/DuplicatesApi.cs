@@ -9,7 +9,7 @@ public static class DuplicatesApi
     public static RouteGroupBuilder MapDuplicatesApi(this RouteGroupBuilder api)
     {
         var duplicates = api.MapGroup("/duplicates").WithTags("Deduplication");
-        duplicates.MapGet("/", List)
+        duplicates.MapGet("/", List).RequireAuthorization(Policies.ManageRegistry)
             .WithSummary("Candidate duplicate pairs (same tax code, VAT, phone, e-mail, or name in the same city), by score, cursor-paged");
         duplicates.MapPost("/dismiss", Dismiss).RequireAuthorization(Policies.ManageRegistry)
             .WithSummary("Mark a pair as not a duplicate: it is no longer proposed");
