@@ -83,6 +83,7 @@ api.MapGdprApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();
+app.MapGdprDownloads();
 // Our Content-Security-Policy already says frame-ancestors 'none'; Blazor would send a second one.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 

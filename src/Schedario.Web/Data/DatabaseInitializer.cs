@@ -23,6 +23,8 @@ public static class DatabaseInitializer
                 await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(5_000);
                 await scope.ServiceProvider.GetRequiredService<DemoCampaignSeeder>().SeedAsync();
             }
+            // Also runs once on a demo database made before agencies and subjects existed.
+            await scope.ServiceProvider.GetRequiredService<DemoOrganizationSeeder>().SeedAsync();
         }
     }
 }

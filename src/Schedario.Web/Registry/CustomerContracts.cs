@@ -49,7 +49,8 @@ public sealed record CustomerDto(
     List<AddressDto> Addresses, List<PhoneDto> Phones, List<EmailDto> Emails,
     List<ReferentDto> Referents, List<SiteDto> Sites, List<ConsentDto> Consents,
     List<CustomerCharacteristicDto> Characteristics,
-    DateTime CreatedAt, string CreatedBy, DateTime UpdatedAt, string UpdatedBy, int Version);
+    DateTime CreatedAt, string CreatedBy, DateTime UpdatedAt, string UpdatedBy, int Version,
+    bool LegalHold = false, DateTime? ErasedAt = null, int? AgencyId = null);
 
 /// <summary>One row of a list or search: what a grid shows without opening the card.</summary>
 public sealed record CustomerSummary(Guid Id, string Kind, string Stage, string DisplayName, string? TaxCode, string? VatNumber,

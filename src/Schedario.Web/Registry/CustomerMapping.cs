@@ -31,7 +31,7 @@ static class CustomerMapping
                 c.Emails.Where(e => e.ReferentId == r.Id).Select(Email).ToList())).ToList(),
             c.Sites.Select(s => new SiteDto(s.Id, s.Name, s.Street, s.HouseNumber, s.PostalCode, s.City, s.Province, s.Region)).ToList(),
             consents, characteristics,
-            c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy, c.Version);
+            c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy, c.Version, c.LegalHold, c.ErasedAt, c.AgencyId);
     }
 
     /// <summary>The input that would write the record as it is: the starting point of an edit form.</summary>

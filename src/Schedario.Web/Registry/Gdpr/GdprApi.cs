@@ -27,4 +27,33 @@ public static class GdprApi
         }).WithSummary("Put a record under a legal hold or release it");
         return api;
     }
+
+    /// <summary>The same exports for the browser UI, which carries the login cookie rather than a token.</summary>
+    public static void MapGdprDownloads(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/downloads/customers/{id:guid}/gdpr.json", async (Guid id, GdprService s, CancellationToken ct) =>
+            TypedResults.File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(await s.ExportAsync(id, ct), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true }),
+                "application/json", $"gdpr-{id}.json")).ExcludeFromDescription();
+        app.MapGet("/downloads/customers/{id:guid}/gdpr.csv", async (Guid id, GdprService s, CancellationToken ct) =>
+            TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(GdprService.ToCsv(await s.ExportAsync(id, ct)))).ToArray(),
+                "text/csv; charset=utf-8", $"gdpr-{id}.csv")).ExcludeFromDescription();
+        // The list's export: the filter travels as base64url JSON, the same shape as POST /api/v1/customers/export.
+        app.MapGet("/downloads/customers.csv", async (string? f, CustomerService s, Audit.AuditLog audit, HttpContext http, CancellationToken ct) =>
+        {
+            RegistryFilter filter;
+            try
+            {
+                var json = f is null ? "{}" : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(f.Replace('-', '+').Replace('_', '/').PadRight(f.Length + (4 - f.Length % 4) % 4, '=')));
+                filter = System.Text.Json.JsonSerializer.Deserialize<RegistryFilter>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)) ?? new RegistryFilter();
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            {
+                throw new Shared.ValidationException(new Shared.FieldErrors().Add("f", "Filtro non valido."));
+            }
+            Access.RecordGuard.EnsureMayExport();
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = "attachment; filename=\"anagrafiche.csv\"";
+            await s.ExportCsvAsync(filter, http.Response.Body, audit, ct);
+        }).ExcludeFromDescription();
+    }
 }
