@@ -80,7 +80,7 @@ static class QueriesCommand
         return 0;
     }
 
-    static CustomerService Service(SchedarioDb db) => new(db, TimeProvider.System);
+    static CustomerService Service(SchedarioDb db) => new(db, new Schedario.Web.Access.RecordGuard(db), TimeProvider.System);
 
     sealed record Sample(long Records, List<string> E164, List<string> Phones, List<string> Prefixes, List<string> Provinces);
 
