@@ -21,7 +21,8 @@ public sealed class RecordListBrowserTests(BrowserFixture browser) : IClassFixtu
         await page.Locator("#filter-city").FillAsync("Roma");
         await page.Locator("#filter-city").PressAsync("Enter");
         await Expect(table.Locator("tbody tr").First).ToContainTextAsync("Roma");
-        var cities = await table.Locator("tbody tr td:nth-child(4)").AllInnerTextsAsync();
+        // Columns: selection box, name, kind, stage, city.
+        var cities = await table.Locator("tbody tr td:nth-child(5)").AllInnerTextsAsync();
         Assert.NotEmpty(cities);
         Assert.All(cities, c => Assert.Equal("Roma", c.Trim()));
 
@@ -35,8 +36,9 @@ public sealed class RecordListBrowserTests(BrowserFixture browser) : IClassFixtu
         // English on request, Italian by default.
         await page.GetByRole(AriaRole.Link, new() { Name = "EN", Exact = true }).ClickAsync();
         await BrowserFixture.WaitInteractiveAsync(page);
-        await Expect(page.Locator("h4").First).ToHaveTextAsync("Records");
+        // A language switch reloads the page: on a loaded CI machine that takes more than the default 5 s.
+        await Expect(page.Locator("h4").First).ToHaveTextAsync("Records", new() { Timeout = 30_000 });
         await page.GetByRole(AriaRole.Link, new() { Name = "IT", Exact = true }).ClickAsync();
-        await Expect(page.Locator("h4").First).ToHaveTextAsync("Anagrafiche");
+        await Expect(page.Locator("h4").First).ToHaveTextAsync("Anagrafiche", new() { Timeout = 30_000 });
     }
 }
