@@ -73,7 +73,10 @@ namespace Schedario.Bench
         public async ValueTask DisposeAsync()
         {
             await Services.DisposeAsync();
-            if (Provider == DatabaseProvider.Postgres) await PostgresServer.DropDatabaseAsync(ConnectionString);
+            // SCHEDARIO_BENCH_KEEP=1 keeps the PostgreSQL database for EXPLAIN ANALYZE by hand (a server of your own via SCHEDARIO_TEST_PG).
+            if (Provider == DatabaseProvider.Postgres && Environment.GetEnvironmentVariable("SCHEDARIO_BENCH_KEEP") == "1")
+                Console.WriteLine($"kept database {new NpgsqlConnectionStringBuilder(ConnectionString).Database}");
+            else if (Provider == DatabaseProvider.Postgres) await PostgresServer.DropDatabaseAsync(ConnectionString);
             else if (sqliteFile is not null)
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
