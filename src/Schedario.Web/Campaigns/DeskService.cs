@@ -53,7 +53,6 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
         });
     }
 
-
     /// <summary>
     /// PostgreSQL: one round trip. The statement reads the campaign, claims only if the campaign may be
     /// served to this operator now, and returns the campaign's gate columns with the claimed id, so a
