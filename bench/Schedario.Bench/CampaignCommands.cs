@@ -23,7 +23,7 @@ namespace Schedario.Bench
             int Arg(int i, int fallback) => int.TryParse(args.ElementAtOrDefault(i), out var v) ? v : fallback;
             await using var env = await BenchEnv.StartAsync(provider);
             if (command == "wizard") await WizardBench.RunAsync(env, Arg(2, 1_000_000), Arg(3, 100_000), Arg(4, 50));
-            else await NextBench.RunAsync(env, Arg(2, 20_000), Arg(3, 100));
+            else await NextBench.RunAsync(env, Arg(2, 20_000), Arg(3, 100), Arg(4, 0));
             return 0;
         }
     }
@@ -73,7 +73,10 @@ namespace Schedario.Bench
         public async ValueTask DisposeAsync()
         {
             await Services.DisposeAsync();
-            if (Provider == DatabaseProvider.Postgres) await PostgresServer.DropDatabaseAsync(ConnectionString);
+            // SCHEDARIO_BENCH_KEEP=1 keeps the PostgreSQL database for EXPLAIN ANALYZE by hand (a server of your own via SCHEDARIO_TEST_PG).
+            if (Provider == DatabaseProvider.Postgres && Environment.GetEnvironmentVariable("SCHEDARIO_BENCH_KEEP") == "1")
+                Console.WriteLine($"kept database {new NpgsqlConnectionStringBuilder(ConnectionString).Database}");
+            else if (Provider == DatabaseProvider.Postgres) await PostgresServer.DropDatabaseAsync(ConnectionString);
             else if (sqliteFile is not null)
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -180,7 +183,14 @@ namespace Schedario.Bench
 
     static class NextBench
     {
-        public static async Task RunAsync(BenchEnv env, int entries, int operators)
+        /// <summary>
+        /// <paramref name="operators"/> claimers, each claim followed by a close (untimed). With
+        /// <paramref name="rate"/> = 0 they loop flat out (closed loop: the capacity, and a latency that is
+        /// mostly queueing, since R = operators / throughput). With a rate, claims start on a fixed schedule
+        /// (rate per second over all operators) and latency counts from the scheduled start, so a late
+        /// start is charged to the claim (no coordinated omission).
+        /// </summary>
+        public static async Task RunAsync(BenchEnv env, int entries, int operators, int rate)
         {
             var campaign = await env.CampaignAsync("NEXT");
             await env.UseAsync(async db =>
@@ -199,36 +209,61 @@ namespace Schedario.Bench
                 if (env.Provider == DatabaseProvider.Postgres) await db.Database.ExecuteSqlRawAsync("ANALYZE");
                 return 0;
             });
-            Console.WriteLine($"{entries:N0} names in the pool, {operators} operators claiming");
+            Console.WriteLine($"{entries:N0} names in the pool, {operators} operators claiming" + (rate > 0 ? $" at {rate:N0} claims/s in all" : " flat out"));
 
+            // Warm-up: each operator's first claim opens its connection and prepares the statement.
             var claimed = new ConcurrentBag<long>();
             var latencies = new ConcurrentBag<double>();
+            var warm = new ConcurrentBag<long>();
+            await Task.WhenAll(Enumerable.Range(0, operators).Select(i => Task.Run(async () =>
+            {
+                if (await ClaimAndCloseAsync(env, campaign, $"bench-op-{i}") is { } id) warm.Add(id);
+            })));
+
+            var period = rate > 0 ? TimeSpan.FromSeconds((double)operators / rate) : TimeSpan.Zero;
             var wall = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, operators).Select(i => Task.Run(async () =>
             {
                 var me = $"bench-op-{i}";
+                var due = rate > 0 ? TimeSpan.FromSeconds((double)i / rate) : TimeSpan.Zero;
                 while (true)
                 {
-                    await using var scope = env.Services.CreateAsyncScope();
-                    var desk = scope.ServiceProvider.GetRequiredService<DeskService>();
-                    var sw = Stopwatch.StartNew();
-                    var id = await desk.NextAsync(campaign, me);
-                    latencies.Add(sw.Elapsed.TotalMilliseconds);
+                    if (rate > 0)
+                    {
+                        var wait = due - wall.Elapsed;
+                        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                    }
+                    var start = rate > 0 ? due : wall.Elapsed;
+                    var id = await ClaimAndCloseAsync(env, campaign, me, () => latencies.Add((wall.Elapsed - start).TotalMilliseconds));
                     if (id is not { } entry) break;
                     claimed.Add(entry);
-                    // The call ends: the entry closes (not timed as a claim).
-                    var db = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
-                    await db.Set<CampaignEntry>().Where(e => e.Id == entry)
-                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.State, EntryState.Negative).SetProperty(e => e.LeaseHolder, (string?)null).SetProperty(e => e.LeaseUntil, (DateTime?)null));
+                    due += period;
                 }
             })));
             wall.Stop();
             var sorted = latencies.OrderBy(x => x).ToList();
             double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
-            var doubles = claimed.Count - claimed.Distinct().Count();
-            Console.WriteLine($"next ({env.Provider}): {claimed.Count:N0} claims in {wall.Elapsed.TotalSeconds:F1} s = {claimed.Count / wall.Elapsed.TotalSeconds:F0} claims/s " +
-                              $"(each followed by a close); p50 {P(0.5):F1} ms, p99 {P(0.99):F1} ms; double claims {doubles}; names left unserved {entries - claimed.Distinct().Count()}");
+            var all = claimed.Concat(warm).ToList();
+            var doubles = all.Count - all.Distinct().Count();
+            Console.WriteLine($"next ({env.Provider}, {(rate > 0 ? $"paced {rate}/s" : "flat out")}): {claimed.Count:N0} claims in {wall.Elapsed.TotalSeconds:F1} s = {claimed.Count / wall.Elapsed.TotalSeconds:F0} claims/s " +
+                              $"(each followed by a close); p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {sorted[^1]:F1} ms; " +
+                              $"double claims {doubles}; names left unserved {entries - all.Distinct().Count()}");
             if (doubles > 0) Environment.ExitCode = 1;
+        }
+
+        /// <summary>One Next through the service as the app calls it (a scope per request), then the call ends: the entry closes.</summary>
+        static async Task<long?> ClaimAndCloseAsync(BenchEnv env, int campaign, string me, Action? claimed = null)
+        {
+            await using var scope = env.Services.CreateAsyncScope();
+            var id = await scope.ServiceProvider.GetRequiredService<DeskService>().NextAsync(campaign, me);
+            claimed?.Invoke();
+            if (id is not { } entry) return null;
+            var db = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
+            // As the desk's own close does: on SQLite, desk writes queue on the process's write gate.
+            using var gate = await SqliteWriteGate.EnterAsync(db);
+            await db.Set<CampaignEntry>().Where(e => e.Id == entry)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.State, EntryState.Negative).SetProperty(e => e.LeaseHolder, (string?)null).SetProperty(e => e.LeaseUntil, (DateTime?)null));
+            return entry;
         }
     }
 }

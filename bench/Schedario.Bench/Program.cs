@@ -37,7 +37,7 @@ static class BenchProgram
               import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep] [--baseline-only] [--defer-indexes]
               queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE] [--explain]
               wizard   [postgres|sqlite] [records=1000000] [matches=100000] [operators=50]
-              next     [postgres|sqlite] [entries=20000] [operators=100]
+              next     [postgres|sqlite] [entries=20000] [operators=100] [claims per second, 0 = flat out]
             """);
         return 2;
     }

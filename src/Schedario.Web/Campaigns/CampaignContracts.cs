@@ -34,7 +34,7 @@ public sealed record CampaignInput
 }
 
 public sealed record OutcomeDto(int Id, string Code, string Description, string Category, bool PersonReached, bool Adhesion, bool Appointment,
-    bool ContactPromise, bool NeedsCallbackTime, bool NeedsNote, int? RetryDelayMinutes, string? Shortcut);
+    bool ContactPromise, bool NeedsCallbackTime, bool NeedsNote, int? RetryDelayMinutes, string? Shortcut, bool Active = true);
 
 /// <summary>Body of POST/PUT /api/v1/outcomes (administrators).</summary>
 public sealed record OutcomeInput(string? Code, string? Description, string? Category, bool PersonReached = false, bool Adhesion = false,

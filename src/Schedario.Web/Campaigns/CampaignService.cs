@@ -83,7 +83,7 @@ public sealed class CampaignService(SchedarioDb db, TimeProvider clock)
     }
 
     internal static OutcomeDto ToDto(Outcome o) => new(o.Id, o.Code, o.Description, CategoryName(o.Category), o.PersonReached, o.Adhesion, o.Appointment,
-        o.ContactPromise, o.NeedsCallbackTime, o.NeedsNote, o.RetryDelayMinutes, o.Shortcut);
+        o.ContactPromise, o.NeedsCallbackTime, o.NeedsNote, o.RetryDelayMinutes, o.Shortcut, o.Active);
 
     public static string CategoryName(OutcomeCategory c) => char.ToLowerInvariant(c.ToString()[0]) + c.ToString()[1..];
     public static string StateName(EntryState s) => char.ToLowerInvariant(s.ToString()[0]) + s.ToString()[1..];

@@ -25,72 +25,75 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
     /// </summary>
     public async Task<long?> NextAsync(int campaignId, string userId, CancellationToken ct = default)
     {
-        var campaign = await db.Campaigns().AsNoTracking().Include(c => c.Operators).FirstOrDefaultAsync(c => c.Id == campaignId, ct)
-                       ?? throw new NotFoundException("Campagna non trovata.");
-        if (campaign.Retired)
-            throw new RuleException($"La campagna {campaign.Code} è obsoleta: non viene più servita.", "campaign-retired");
-        if (campaign.Operators.Count > 0 && campaign.Operators.All(o => o.UserId != userId))
-            throw new ForbiddenException($"Non sei tra gli operatori della campagna {campaign.Code}.");
-
         var now = clock.GetUtcNow().UtcDateTime;
         // Calling days and hours are the call center's local time (the server's time zone).
         var local = clock.GetLocalNow();
         var today = (CallingDays)(1 << (((int)local.DayOfWeek + 6) % 7));
-        if (!campaign.CallingDays.HasFlag(today))
-            throw new RuleException($"Oggi la campagna {campaign.Code} non si chiama (giorni di chiamata).", "campaign-calling-days");
         var time = TimeOnly.FromDateTime(local.DateTime);
-        if (campaign.CallFrom is { } from && campaign.CallTo is { } to && (time < from || time > to))
-            throw new RuleException($"La campagna {campaign.Code} si chiama dalle {from:HH:mm} alle {to:HH:mm}.", "campaign-calling-hours");
-        var until = now + Lease;
-        var lockClause = db.Provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
-        const string leaseFree = """("LeaseUntil" IS NULL OR "LeaseUntil" < @now)""";
-        // One indexed query per tier, tried in order: each is a LIMIT 1 on an index prefix instead of
-        // one sort of every due name of the campaign.
-        string[] tiers =
-        [
-            @"""State"" = 'Callback' AND ""CallbackUserId"" = @me AND ""NextCallAt"" <= @now ORDER BY ""NextCallAt"", ""Id""",
-            @"""State"" = 'Callback' AND ""CallbackUserId"" IS NULL AND ""NextCallAt"" <= @now ORDER BY ""NextCallAt"", ""Id""",
-            @"""State"" = 'ToCall' AND ""AssignedUserId"" = @me AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND (@max = 0 OR ""Attempts"" < @max) ORDER BY ""Priority"" DESC, ""Id""",
-            @"""State"" = 'ToCall' AND ""AssignedUserId"" IS NULL AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND (@max = 0 OR ""Attempts"" < @max) ORDER BY ""Priority"" DESC, ""Id""",
-        ];
-        // One statement: the operator's own live lease (resumed), else the first tier with a free name.
-        // COALESCE stops at the first non-null subquery, so later tiers cost nothing once one answers.
-        var pick = string.Join(",\n", tiers.Select(tier =>
-            $"""(SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND {leaseFree} AND {tier} LIMIT 1 {lockClause})"""));
-        var sql = $"""
-            UPDATE campaign_entries
-            SET "LeaseUntil" = @until, "Version" = "Version" + 1,
-                "ClaimedAt" = CASE WHEN "LeaseHolder" = @me AND "LeaseUntil" >= @now THEN "ClaimedAt" ELSE @now END,
-                "LeaseHolder" = @me
-            WHERE "Id" = COALESCE(
-                (SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND "LeaseHolder" = @me AND "LeaseUntil" >= @now ORDER BY "Id" LIMIT 1),
-                {pick})
-              AND ({leaseFree} OR ("LeaseHolder" = @me AND "LeaseUntil" >= @now))
-            RETURNING "Id"
-            """;
-        (string, object)[] args = [("cid", campaignId), ("me", userId), ("now", now), ("until", until), ("max", campaign.MaxAttempts)];
         if (db.Provider == DatabaseProvider.Postgres)
-        {
-            // One statement is atomic on its own; SKIP LOCKED keeps concurrent claims off each other's rows.
-            await db.Database.OpenConnectionAsync(ct);
-            try { return await ScalarAsync(sql, args, ct); }
-            finally { await db.Database.CloseConnectionAsync(); }
-        }
+            return await NextPostgresAsync(campaignId, userId, now, today, time, ct);
+
+        var campaign = await db.Campaigns().AsNoTracking().Include(c => c.Operators).FirstOrDefaultAsync(c => c.Id == campaignId, ct);
+        var gate = new CampaignGate(campaign is not null, campaign?.Code ?? "", campaign?.Retired ?? false,
+            campaign is null || campaign.Operators.Count == 0 || campaign.Operators.Any(o => o.UserId == userId),
+            campaign?.CallingDays ?? CallingDays.None, campaign?.CallFrom, campaign?.CallTo);
+        gate.ThrowIfClosed(today, time);
+        (string, object)[] args = [("cid", campaignId), ("me", userId), ("now", now), ("until", now + Lease), ("max", campaign!.MaxAttempts)];
+        // Desk writes of this process queue in order instead of sleeping in SQLite's busy retry.
+        using var writer = await SqliteWriteGate.EnterAsync(db, ct);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
-            // SQLite: BEGIN IMMEDIATE takes the write lock first, so claims queue instead of failing on a stale snapshot.
+            // BEGIN IMMEDIATE takes the write lock first, so a claim never works on a stale snapshot.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var id = await ScalarAsync(sql, args, ct);
+            await using var cmd = Command(ClaimSql.Sqlite, args);
+            var result = await cmd.ExecuteScalarAsync(ct);
             await tx.CommitAsync(ct);
-            return id;
+            return result is null or DBNull ? (long?)null : Convert.ToInt64(result);
         });
     }
 
-    async Task<long?> ScalarAsync(string sql, (string Name, object Value)[] args, CancellationToken ct)
+    /// <summary>
+    /// PostgreSQL: one round trip. The statement reads the campaign, claims only if the campaign may be
+    /// served to this operator now, and returns the campaign's gate columns with the claimed id, so a
+    /// refusal still says which rule. Prepared once per physical connection (Npgsql keeps it).
+    /// </summary>
+    async Task<long?> NextPostgresAsync(int campaignId, string userId, DateTime now, CallingDays today, TimeOnly time, CancellationToken ct)
     {
-        var conn = db.Database.GetDbConnection();
-        await using var cmd = conn.CreateCommand();
+        (string, object)[] args = [("cid", campaignId), ("me", userId), ("now", now), ("until", now + Lease), ("day", (int)today), ("time", time)];
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = Command(ClaimSql.Postgres, args);
+            await cmd.PrepareAsync(ct);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) throw new NotFoundException("Campagna non trovata.");
+            if (!reader.IsDBNull(7)) return reader.GetInt64(7);
+            var gate = new CampaignGate(true, reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2), (CallingDays)reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<TimeOnly>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeOnly>(5));
+            gate.ThrowIfClosed(today, time);
+            return null;
+        }
+        finally { await db.Database.CloseConnectionAsync(); }
+    }
+
+    /// <summary>Whether a campaign may be served to this operator now, checked in the order the operator is told.</summary>
+    readonly record struct CampaignGate(bool Exists, string Code, bool Retired, bool Allowed, CallingDays Days, TimeOnly? From, TimeOnly? To)
+    {
+        public void ThrowIfClosed(CallingDays today, TimeOnly time)
+        {
+            if (!Exists) throw new NotFoundException("Campagna non trovata.");
+            if (Retired) throw new RuleException($"La campagna {Code} è obsoleta: non viene più servita.", "campaign-retired");
+            if (!Allowed) throw new ForbiddenException($"Non sei tra gli operatori della campagna {Code}.");
+            if (!Days.HasFlag(today)) throw new RuleException($"Oggi la campagna {Code} non si chiama (giorni di chiamata).", "campaign-calling-days");
+            if (From is { } from && To is { } to && (time < from || time > to))
+                throw new RuleException($"La campagna {Code} si chiama dalle {from:HH:mm} alle {to:HH:mm}.", "campaign-calling-hours");
+        }
+    }
+
+    DbCommand Command(string sql, (string Name, object Value)[] args)
+    {
+        var cmd = db.Database.GetDbConnection().CreateCommand();
         cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         cmd.CommandText = sql;
         foreach (var (name, value) in args)
@@ -100,8 +103,7 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
             p.Value = value;
             cmd.Parameters.Add(p);
         }
-        var result = await cmd.ExecuteScalarAsync(ct);
-        return result is null or DBNull ? null : Convert.ToInt64(result);
+        return cmd;
     }
 
     public async Task<EntryDto> GetEntryAsync(long entryId, CancellationToken ct = default) =>
@@ -247,6 +249,7 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
         db.Add(call);
 
         var alreadyThere = false;
+        using var gate = await SqliteWriteGate.EnterAsync(db, ct);
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
@@ -266,9 +269,72 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
     }
 
     /// <summary>Gives a claimed name back without a call (the operator skips it).</summary>
-    public async Task ReleaseAsync(long entryId, string userId, CancellationToken ct = default) =>
+    public async Task ReleaseAsync(long entryId, string userId, CancellationToken ct = default)
+    {
+        using var gate = await SqliteWriteGate.EnterAsync(db, ct);
         await db.CampaignEntries().Where(e => e.Id == entryId && e.LeaseHolder == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseHolder, (string?)null).SetProperty(e => e.LeaseUntil, (DateTime?)null).SetProperty(e => e.Version, e => e.Version + 1), ct);
+    }
+}
+
+/// <summary>
+/// Next's claim statement (ADR 7 and 8). One indexed <c>LIMIT 1</c> per tier, tried in order through
+/// <c>COALESCE</c> (it stops at the first non-null one), after the operator's own live lease.
+/// </summary>
+static class ClaimSql
+{
+    const string LeaseFree = """("LeaseUntil" IS NULL OR "LeaseUntil" < @now)""";
+
+    // Each ORDER BY starts with the column the tier pins with IS NULL: PostgreSQL does not treat
+    // "x IS NULL" as fixing x, so without it the index order is not recognised and the tier sorts
+    // every due name of the campaign on every claim (seq scan + sort: ADR 8).
+    static string[] Tiers(string max) =>
+    [
+        @"""State"" = 'Callback' AND ""CallbackUserId"" = @me AND ""NextCallAt"" <= @now ORDER BY ""NextCallAt"", ""Id""",
+        @"""State"" = 'Callback' AND ""CallbackUserId"" IS NULL AND ""NextCallAt"" <= @now ORDER BY ""CallbackUserId"", ""NextCallAt"", ""Id""",
+        $@"""State"" = 'ToCall' AND ""AssignedUserId"" = @me AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND ({max} = 0 OR ""Attempts"" < {max}) ORDER BY ""Priority"" DESC, ""Id""",
+        $@"""State"" = 'ToCall' AND ""AssignedUserId"" IS NULL AND (""NextCallAt"" IS NULL OR ""NextCallAt"" <= @now) AND ({max} = 0 OR ""Attempts"" < {max}) ORDER BY ""AssignedUserId"", ""Priority"" DESC, ""Id""",
+    ];
+
+    static string Update(string max, string lockClause, string guard) => $"""
+        UPDATE campaign_entries
+        SET "LeaseUntil" = @until, "Version" = "Version" + 1,
+            "ClaimedAt" = CASE WHEN "LeaseHolder" = @me AND "LeaseUntil" >= @now THEN "ClaimedAt" ELSE @now END,
+            "LeaseHolder" = @me
+        WHERE "Id" = COALESCE(
+            (SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND "LeaseHolder" = @me AND "LeaseUntil" >= @now ORDER BY "Id" LIMIT 1),
+            {string.Join(",\n    ", Tiers(max).Select(tier => $"""(SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND {LeaseFree} AND {tier} LIMIT 1 {lockClause})"""))})
+          AND ({LeaseFree} OR ("LeaseHolder" = @me AND "LeaseUntil" >= @now)){guard}
+        RETURNING "Id"
+        """;
+
+    /// <summary>SQLite: the campaign was checked by the caller; the statement runs inside BEGIN IMMEDIATE.</summary>
+    public static readonly string Sqlite = Update("@max", "", "");
+
+    /// <summary>
+    /// PostgreSQL: the campaign check rides along (one round trip). Columns: code, retired, allowed,
+    /// calling days, from, to, max attempts, claimed id (null when nothing was claimed).
+    /// SKIP LOCKED keeps concurrent claims off each other's rows.
+    /// </summary>
+    public static readonly string Postgres = $"""
+        WITH k AS (
+            SELECT c."Code", c."Retired",
+                   NOT EXISTS (SELECT 1 FROM campaign_operators o WHERE o."CampaignId" = c."Id")
+                   OR EXISTS (SELECT 1 FROM campaign_operators o WHERE o."CampaignId" = c."Id" AND o."UserId" = @me) AS allowed,
+                   c."CallingDays", c."CallFrom", c."CallTo", c."MaxAttempts"
+            FROM campaigns c WHERE c."Id" = @cid),
+        claim AS (
+        {Update(PgMax, "FOR UPDATE SKIP LOCKED", PgGuard)})
+        SELECT k."Code", k."Retired", k.allowed, k."CallingDays", k."CallFrom", k."CallTo", k."MaxAttempts", (SELECT "Id" FROM claim)
+        FROM k
+        """;
+
+    const string PgMax = """(SELECT "MaxAttempts" FROM k)""";
+    const string PgGuard = """
+
+          AND EXISTS (SELECT 1 FROM k WHERE NOT k."Retired" AND k.allowed AND (k."CallingDays" & @day) <> 0
+                      AND (k."CallFrom" IS NULL OR k."CallTo" IS NULL OR @time BETWEEN k."CallFrom" AND k."CallTo"))
+        """;
 }
 
 /// <summary>403 from a service: the user may not do this.</summary>
