@@ -43,9 +43,10 @@ public sealed class WizardService(SchedarioDb db, TimeProvider clock)
         string? note = null;
         if (mode == Owner)
         {
-            // Portfolio owners arrive with issue 3; until then "owner" fills the shared pool.
-            note = "Titolari di portafoglio non ancora disponibili: i nominativi sono andati nel pool condiviso.";
             operators = [];
+            note = campaign.PortfolioTypeId is null
+                ? "La campagna non ha un tipo portafoglio: i nominativi sono andati nel pool condiviso."
+                : "Ogni nominativo va all'utente del suo proprietario per il tipo portafoglio della campagna; chi non ha proprietario va nel pool condiviso.";
         }
         if (mode == Pool) operators = [];
 
@@ -66,7 +67,12 @@ public sealed class WizardService(SchedarioDb db, TimeProvider clock)
             Add(cmd, "wz_campaign", campaign.Id);
             Add(cmd, "wz_now", now);
             string assign;
-            if (operators.Count == 0) assign = "NULL";
+            if (mode == Owner && campaign.PortfolioTypeId is { } sqlitePortfolio)
+            {
+                Add(cmd, "wz_pt", sqlitePortfolio);
+                assign = OwnerUser;
+            }
+            else if (operators.Count == 0) assign = "NULL";
             else
             {
                 for (var i = 0; i < operators.Count; i++) Add(cmd, $"wz_op{i}", operators[i]);
@@ -124,7 +130,12 @@ public sealed class WizardService(SchedarioDb db, TimeProvider clock)
             Add(cmd, "wz_campaign", campaign.Id);
             Add(cmd, "wz_now", now);
             string assign = "NULL", total = "";
-            if (operators.Count > 0)
+            if (mode == Owner && campaign.PortfolioTypeId is { } portfolio)
+            {
+                Add(cmd, "wz_pt", portfolio);
+                assign = OwnerUser;
+            }
+            else if (operators.Count > 0)
             {
                 Add(cmd, "wz_ops", operators.ToArray());
                 var n = operators.Count;
@@ -160,6 +171,12 @@ public sealed class WizardService(SchedarioDb db, TimeProvider clock)
         public Guid Id { get; init; }
         public bool Ok { get; init; }
     }
+
+    /// <summary>"owner" distribution: the user of the record's owner in the campaign's portfolio type (null = the pool).</summary>
+    const string OwnerUser = """
+        (SELECT sj."UserId" FROM customer_owners o JOIN subjects sj ON sj."Id" = o."SubjectId"
+         WHERE o."CustomerId" = s."Id" AND o."PortfolioTypeId" = @wz_pt AND sj."Active" AND sj."UserId" IS NOT NULL)
+        """;
 
     static void Add(DbCommand cmd, string name, object value)
     {
