@@ -26,6 +26,7 @@ static class VisibilityCommand
     const string Code = "BENCH-VIS";
     const string OperatorName = "bench.operator";
     const string AgencyUserName = "bench.agency";
+    const int OwnerBuckets = 100;
 
     public static async Task<int> RunAsync(BenchArgs args)
     {
@@ -160,6 +161,15 @@ static class VisibilityCommand
         var agencyUser = await EnsureUserAsync(db, AgencyUserName, Roles.BackOffice, agency.Id);
         var subject = await db.Set<Subject>().FirstOrDefaultAsync(s => s.UserId == operatorUser.Id);
         if (subject is null) db.Add(subject = new Subject { Kind = SubjectKind.Operator, Name = "Bench operator", UserId = operatorUser.Id });
+        // 99 colleagues own the other 99%, as in a registry where every record has an owner: the
+        // owners table then holds a row per record, not only the bench operator's.
+        var colleagues = await db.Set<Subject>().Where(s => s.Name.StartsWith("Bench colleague ")).ToListAsync();
+        for (var k = colleagues.Count + 1; k < OwnerBuckets; k++)
+        {
+            var colleague = new Subject { Kind = SubjectKind.Operator, Name = $"Bench colleague {k:00}" };
+            db.Add(colleague);
+            colleagues.Add(colleague);
+        }
         // BackOffice reads everything by default; the agency user's role is narrowed to its agency.
         var read = await db.Set<RoleVisibility>().FirstOrDefaultAsync(v => v.Role == Roles.BackOffice && v.Action == RecordAction.Read);
         if (read is null) db.Add(new RoleVisibility { Role = Roles.BackOffice, Action = RecordAction.Read, Level = VisibilityLevel.Agency });
@@ -169,10 +179,12 @@ static class VisibilityCommand
         else operatorRead.Level = VisibilityLevel.Own;
         await db.SaveChangesAsync();
 
+        // Bucket 0 (hash of the id mod 100) is the bench operator's, bucket k the k-th colleague's.
+        var owners = new[] { subject.Id }.Concat(colleagues.OrderBy(c => c.Name).Select(c => c.Id)).ToArray();
         var owned = await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO customer_owners ("CustomerId", "PortfolioTypeId", "SubjectId", "AssignedAt", "AssignedBy")
-            SELECT "Id", {portfolio.Id}, {subject.Id}, now() AT TIME ZONE 'UTC', 'bench'
-            FROM customers WHERE abs(hashtext("Id"::text)) % 100 = 0
+            SELECT "Id", {portfolio.Id}, ({owners})[abs(hashtext("Id"::text)) % {OwnerBuckets} + 1], now() AT TIME ZONE 'UTC', 'bench'
+            FROM customers
             ON CONFLICT DO NOTHING
             """);
         var moved = await db.Database.ExecuteSqlInterpolatedAsync($"""
@@ -183,7 +195,7 @@ static class VisibilityCommand
             // What autovacuum would do soon after such a change: fresh statistics and visibility map.
             await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) customers, customer_owners");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"set-up in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: {owned:N0} owner rows added for subject {subject.Id}, {moved:N0} records moved to agency {agency.Id}"));
+            $"set-up in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: {owned:N0} owner rows added (the operator is subject {subject.Id}, 99 colleagues own the rest), {moved:N0} records moved to agency {agency.Id}"));
         return (operatorUser.Id, agencyUser.Id);
     }
 
@@ -239,6 +251,13 @@ static class VisibilityCommand
         var list = new RegistryFilter { Provinces = [province] }.Apply(customers, db)
             .OrderBy(c => c.SearchName).ThenBy(c => c.Id).Take(51).Select(CustomerMapping.Summary);
         await ExplainPlans.PrintAsync(db, $"{user}: list province {province}", list);
+        var e164 = await db.Set<CustomerPhone>().IgnoreQueryFilters().OrderBy(p => p.Id).Select(p => p.E164).FirstAsync();
+        var lookup = (from p in db.Set<CustomerPhone>().AsNoTracking()
+                      join c in customers on p.CustomerId equals c.Id
+                      where p.E164 == e164
+                      orderby p.ReferentId != null, c.SearchName
+                      select new LookupMatch(c.Id, c.DisplayName, p.E164, p.ReferentId)).Take(50);
+        await ExplainPlans.PrintAsync(db, $"{user}: lookup {e164}", lookup);
     }
 
     /// <summary>The load average, to state next to every figure (the machine is shared).</summary>
