@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Schedario.Web.Access;
+using Schedario.Web.Campaigns;
 using Schedario.Web.Data;
 using Schedario.Web.Identity;
 using Schedario.Web.Organization;
@@ -66,7 +67,15 @@ static class VisibilityCommand
                 .AddScoped<CustomerService>()
                 .BuildServiceProvider();
 
+            if (args.Get("db") is not null)
+            {
+                // A kept database gets the migrations added since it was made (e.g. a new index).
+                await using var migrate = database.CreateContext();
+                migrate.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+                await migrate.MigrateAsync();
+            }
             var (operatorId, agencyUserId) = await SetUpAsync(database);
+            if (args.Has("campaign-entries")) await AddCampaignEntriesAsync(database);
             var profiles = services.GetRequiredService<AccessProfiles>();
             var users = new List<(string Name, AccessProfile? Profile)>
             {
@@ -197,6 +206,40 @@ static class VisibilityCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"set-up in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: {owned:N0} owner rows added (the operator is subject {subject.Id}, 99 colleagues own the rest), {moved:N0} records moved to agency {agency.Id}"));
         return (operatorUser.Id, agencyUser.Id);
+    }
+
+    /// <summary>
+    /// A campaign with an entry for every record, assigned to 50 other operators (10% leased), as
+    /// after a wizard run over the whole registry: the filter's campaign branch ("assigned to or
+    /// leased by me") then reads a large table. The bench users get no entry, so what they see
+    /// does not change; only what it costs to find out.
+    /// </summary>
+    static async Task AddCampaignEntriesAsync(BenchDatabase database)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var db = database.CreateContext();
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(15));
+        if (await db.Set<Campaign>().AnyAsync(c => c.Code == Code)) return;
+        var type = await db.Set<CampaignType>().FirstOrDefaultAsync(t => t.Code == Code);
+        if (type is null) db.Add(type = new CampaignType { Code = Code, Name = "Bench" });
+        await db.SaveChangesAsync();
+        var campaign = new Campaign
+        {
+            Code = Code, Name = "Bench visibility", TypeId = type.Id, StartDate = DateOnly.FromDateTime(DateTime.UtcNow),
+            EndDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), CreatedAt = DateTime.UtcNow, CreatedBy = "bench",
+        };
+        db.Add(campaign);
+        await db.SaveChangesAsync();
+        var entries = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO campaign_entries ("CampaignId", "CustomerId", "State", "Attempts", "Priority", "CreatedAt", "Version", "AssignedUserId", "LeaseHolder")
+            SELECT {campaign.Id}, "Id", {nameof(EntryState.ToCall)}, 0, 0, now(), 1,
+                   'bench-colleague-' || (abs(hashtext("Id"::text || 'op')) % 50),
+                   CASE WHEN abs(hashtext("Id"::text || 'lease')) % 10 = 0 THEN 'bench-colleague-' || (abs(hashtext("Id"::text || 'op')) % 50) END
+            FROM customers
+            """);
+        await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) campaign_entries");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"campaign {campaign.Id}: {entries:N0} entries for 50 other operators in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
     }
 
     static async Task<AppUser> EnsureUserAsync(SchedarioDb db, string name, string role, int? agencyId)
