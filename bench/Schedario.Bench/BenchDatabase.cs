@@ -46,6 +46,22 @@ sealed class BenchDatabase
         return database;
     }
 
+    /// <summary>
+    /// An existing database on the server named by SCHEDARIO_TEST_PG (left by `visibility --keep`),
+    /// so a rerun skips the five-minute import. Never dropped by <see cref="DropAsync"/>'s caller.
+    /// </summary>
+    public static BenchDatabase OpenPostgres(string name)
+    {
+        var server = Environment.GetEnvironmentVariable(PostgresServer.ServerVariable);
+        if (string.IsNullOrWhiteSpace(server))
+            throw new ArgumentException($"--db on PostgreSQL needs {PostgresServer.ServerVariable} pointing at the server that holds it.");
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, CommandTimeout = 600 };
+        return new BenchDatabase(BenchProvider.Postgres, builder.ConnectionString, null);
+    }
+
+    /// <summary>The database's name on PostgreSQL (to reuse it with --db).</summary>
+    public string? PostgresName => Provider == BenchProvider.Postgres ? new NpgsqlConnectionStringBuilder(ConnectionString).Database : null;
+
     /// <summary>An existing SQLite file (kept by `import --keep`), so queries can skip the import.</summary>
     public static BenchDatabase OpenSqlite(string file) => new(BenchProvider.Sqlite, $"Data Source={file}", file);
 

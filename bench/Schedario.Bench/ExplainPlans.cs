@@ -58,7 +58,7 @@ static class ExplainPlans
     public static Task<List<CustomerSummary>> ProposedSearch(DbContext db, string text) =>
         Proposed(db, TextNormalizer.SearchKey(text)).ToListAsync();
 
-    static async Task PrintAsync<T>(DbContext db, string title, IQueryable<T> query)
+    internal static async Task PrintAsync<T>(DbContext db, string title, IQueryable<T> query)
     {
         await using DbCommand command = query.CreateDbCommand();
         var postgres = db.Database.ProviderName!.Contains("Npgsql", StringComparison.Ordinal);

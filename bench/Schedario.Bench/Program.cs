@@ -19,6 +19,7 @@ static class BenchProgram
                 "generate" => await GenerateCommand.RunAsync(options),
                 "import" => await ImportCommand.RunAsync(options),
                 "queries" => await QueriesCommand.RunAsync(options),
+                "visibility" => await VisibilityCommand.RunAsync(options),
                 _ => Usage(),
             };
         }
@@ -36,6 +37,7 @@ static class BenchProgram
               generate --rows N [--out PATH] [--seed S]
               import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep] [--baseline-only] [--defer-indexes]
               queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE] [--explain]
+              visibility --provider postgres --rows N [--iterations K] [--runs R] [--seed S] [--keep] [--db NAME] [--campaign-entries] [--explain]
               wizard   [postgres|sqlite] [records=1000000] [matches=100000] [operators=50]
               next     [postgres|sqlite] [entries=20000] [operators=100] [claims per second, 0 = flat out]
             """);

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Schedario.Web.Access;
 using Schedario.Web.Data;
 using Schedario.Web.Demo;
 using Schedario.Web.Registry;
@@ -80,11 +81,11 @@ static class QueriesCommand
         return 0;
     }
 
-    static CustomerService Service(SchedarioDb db) => new(db, new Schedario.Web.Access.RecordGuard(db), TimeProvider.System);
+    static CustomerService Service(SchedarioDb db) => new(db, new RecordGuard(db), TimeProvider.System);
 
-    sealed record Sample(long Records, List<string> E164, List<string> Phones, List<string> Prefixes, List<string> Provinces);
+    internal sealed record Sample(long Records, List<string> E164, List<string> Phones, List<string> Prefixes, List<string> Provinces);
 
-    static async Task<Sample> SampleAsync(BenchDatabase database, Random random)
+    internal static async Task<Sample> SampleAsync(BenchDatabase database, Random random)
     {
         await using var db = database.CreateContext();
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5));

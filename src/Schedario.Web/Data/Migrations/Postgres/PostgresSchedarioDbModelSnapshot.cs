@@ -449,6 +449,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AssignedUserId")
+                        .HasFilter("\"AssignedUserId\" IS NOT NULL");
+
                     b.HasIndex("CustomerId");
 
                     b.HasIndex("LastOutcomeId");

@@ -432,6 +432,9 @@ namespace Schedario.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AssignedUserId")
+                        .HasFilter("\"AssignedUserId\" IS NOT NULL");
+
                     b.HasIndex("CustomerId");
 
                     b.HasIndex("LastOutcomeId");
