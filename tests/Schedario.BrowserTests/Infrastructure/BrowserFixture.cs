@@ -134,8 +134,16 @@ public sealed class BrowserFixture : IAsyncLifetime
             // from then on only wait, choosing again would block on a disabled input.
             if (await input.CountAsync() == 0 || await input.IsDisabledAsync())
                 break;
-            await input.SetInputFilesAsync(path, new() { Timeout = 5_000 });
-            await input.DispatchEventAsync("change", null, new() { Timeout = 5_000 });
+            try
+            {
+                await input.SetInputFilesAsync(path, new() { Timeout = 5_000 });
+                await input.DispatchEventAsync("change", null, new() { Timeout = 5_000 });
+            }
+            catch (TimeoutException)
+            {
+                // The page took the file between the check and the choice and moved on: look again.
+                continue;
+            }
             try { await ready.WaitForAsync(new() { Timeout = 2_000 }); } catch (TimeoutException) { }
         }
         await ready.WaitForAsync(new() { Timeout = 30_000 });
