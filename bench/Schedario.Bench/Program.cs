@@ -19,6 +19,7 @@ static class BenchProgram
                 "generate" => await GenerateCommand.RunAsync(options),
                 "import" => await ImportCommand.RunAsync(options),
                 "queries" => await QueriesCommand.RunAsync(options),
+                "prepare" => await PrepareCommand.RunAsync(options),
                 _ => Usage(),
             };
         }
@@ -35,6 +36,7 @@ static class BenchProgram
             usage:
               generate --rows N [--out PATH] [--seed S]
               import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep] [--baseline-only] [--defer-indexes]
+              prepare  --rows N [--limit M]   (the import's CPU half alone, step by step)
               queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE] [--explain]
               wizard   [postgres|sqlite] [records=1000000] [matches=100000] [operators=50]
               next     [postgres|sqlite] [entries=20000] [operators=100]

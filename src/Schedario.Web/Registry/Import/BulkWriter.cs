@@ -13,12 +13,13 @@ namespace Schedario.Web.Registry.Import;
 /// </summary>
 public static class BulkWriter
 {
-    public static async Task InsertAsync(SchedarioDb db, IReadOnlyList<Customer> customers, CancellationToken ct)
+    public static async Task InsertAsync(SchedarioDb db, IReadOnlyList<Customer> customers, CancellationToken ct, StageClock? stages = null)
     {
         if (customers.Count == 0) return;
+        var t = StageClock.Now();
         if (db.Provider == DatabaseProvider.Postgres)
         {
-            await CopyAsync(db, customers, ct);
+            await CopyAsync(db, customers, stages, ct);
             return;
         }
         var detect = db.ChangeTracker.AutoDetectChangesEnabled;
@@ -27,6 +28,7 @@ public static class BulkWriter
         {
             db.AddRange(customers);
             await db.SaveChangesAsync(ct);
+            stages?.Add("write.records", t);
         }
         finally
         {
@@ -51,18 +53,24 @@ public static class BulkWriter
         db.ChangeTracker.Clear();
     }
 
-    static async Task CopyAsync(SchedarioDb db, IReadOnlyList<Customer> customers, CancellationToken ct)
+    static async Task CopyAsync(SchedarioDb db, IReadOnlyList<Customer> customers, StageClock? stages, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
-        await CopyRowsAsync(db, connection, customers, ct);
-        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Addresses), ct);
-        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Referents), ct);
-        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Phones), ct);
-        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Emails), ct);
-        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Sites), ct);
-        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Consents), ct);
-        await CopyRowsAsync(db, connection, customers.SelectMany(c => c.Characteristics), ct);
+        async Task TimedAsync<T>(string stage, IEnumerable<T> rows) where T : class
+        {
+            var t = StageClock.Now();
+            await CopyRowsAsync(db, connection, rows, ct);
+            stages?.Add(stage, t);
+        }
+        await TimedAsync("write.customers", customers);
+        await TimedAsync("write.addresses", customers.SelectMany(c => c.Addresses));
+        await TimedAsync("write.referents", customers.SelectMany(c => c.Referents));
+        await TimedAsync("write.phones", customers.SelectMany(c => c.Phones));
+        await TimedAsync("write.emails", customers.SelectMany(c => c.Emails));
+        await TimedAsync("write.sites", customers.SelectMany(c => c.Sites));
+        await TimedAsync("write.consents", customers.SelectMany(c => c.Consents));
+        await TimedAsync("write.characteristics", customers.SelectMany(c => c.Characteristics));
     }
 
     static async Task CopyRowsAsync<T>(SchedarioDb db, NpgsqlConnection connection, IEnumerable<T> rows, CancellationToken ct) where T : class
