@@ -1,3 +1,5 @@
+using Schedario.Web.Shared;
+
 namespace Schedario.Web.Registry;
 
 public enum CustomerKind { Person, Company }
@@ -15,7 +17,7 @@ public enum IdentityDocumentType { IdentityCard, Passport, DrivingLicence, Other
 /// </summary>
 public sealed class Customer
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public CustomerKind Kind { get; set; }
     public LifecycleStage Stage { get; set; }
     public string? FirstName { get; set; }
@@ -65,7 +67,7 @@ public sealed class Customer
 
 public sealed class CustomerAddress
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public AddressType Type { get; set; }
     public string? Street { get; set; }
@@ -81,7 +83,7 @@ public sealed class CustomerAddress
 /// <summary>A phone of a record, or of one of its referents when <see cref="ReferentId"/> is set.</summary>
 public sealed class CustomerPhone
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public Guid? ReferentId { get; set; }
     public PhoneType Type { get; set; }
@@ -93,7 +95,7 @@ public sealed class CustomerPhone
 
 public sealed class CustomerEmail
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public Guid? ReferentId { get; set; }
     public string Address { get; set; } = "";
@@ -103,7 +105,7 @@ public sealed class CustomerEmail
 /// <summary>A person to talk to at a company (referente).</summary>
 public sealed class Referent
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
@@ -115,7 +117,7 @@ public sealed class Referent
 /// <summary>A branch or site of a company (sede).</summary>
 public sealed class CustomerSite
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public string Name { get; set; } = "";
     public string? Street { get; set; }
@@ -132,7 +134,7 @@ public sealed class CustomerSite
 /// </summary>
 public sealed class Consent
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public ConsentPurpose Purpose { get; set; }
     public ConsentChannel Channel { get; set; }
