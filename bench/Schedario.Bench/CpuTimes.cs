@@ -9,7 +9,7 @@ namespace Schedario.Bench;
 /// and the children it has reaped), read from /proc: on 2 cores, whose CPU an import spends
 /// says what to make cheaper. The server is found by the port of the bench database.
 /// </summary>
-sealed record CpuTimes(double Bench, double Server)
+sealed record CpuTimes(double Bench, double Server, TimeSpan GcPause, long Allocated, int Gen0, int Gen1, int Gen2)
 {
     static readonly double Tick = 100.0; // USER_HZ on Linux
 
@@ -23,11 +23,12 @@ sealed record CpuTimes(double Bench, double Server)
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
-        return new CpuTimes(bench, server);
+        return new CpuTimes(bench, server, GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     }
 
     public string Since(CpuTimes before, TimeSpan wall) => string.Create(CultureInfo.InvariantCulture,
-        $"cpu: bench {Bench - before.Bench:0.0} s, postgres {Server - before.Server:0.0} s, wall {wall.TotalSeconds:0.0} s (2 cores = {2 * wall.TotalSeconds:0} core-seconds)");
+        $"cpu: bench {Bench - before.Bench:0.0} s, postgres {Server - before.Server:0.0} s, wall {wall.TotalSeconds:0.0} s (2 cores = {2 * wall.TotalSeconds:0} core-seconds); " +
+        $"gc: paused {(GcPause - before.GcPause).TotalSeconds:0.0} s, allocated {(Allocated - before.Allocated) / 1e9:0.0} GB, collections {Gen0 - before.Gen0}/{Gen1 - before.Gen1}/{Gen2 - before.Gen2}");
 
     static double ServerSeconds(int port)
     {

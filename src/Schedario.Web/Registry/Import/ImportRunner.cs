@@ -16,6 +16,8 @@ namespace Schedario.Web.Registry.Import;
 public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, ImportOptions options, TimeProvider clock, ILogger<ImportRunner> log)
 {
     public const int BatchSize = 5_000;
+    /// <summary>Batches being prepared ahead of the one being matched: enough to keep both cores busy, few enough to bound memory.</summary>
+    const int PreparedAhead = 2;
     const int MaxErrorsStored = 100_000;
 
     public async Task RunAsync(Guid jobId, CancellationToken ct)
@@ -99,10 +101,11 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
     async Task RunStagesAsync(ImportJob job, ImportFile file, string?[] fieldOfColumn, List<SchedarioDb> targets, SchedarioDb? bulkProgress,
         Counters counters, StageClock stages, CancellationToken ct)
     {
-        // Two stages on the machine's two cores: one thread reads, normalises and validates the
-        // next batch while this one matches and writes the previous batch to the database.
+        // The reader hands each batch to a task of its own that normalises and validates it (the
+        // heaviest CPU work, so batches are prepared side by side); this task takes them back in
+        // file order, matches them, and passes them to the writers.
         var seen = new SeenKeys();
-        var prepared = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var prepared = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(PreparedAhead) { SingleReader = true, SingleWriter = true });
         // One token stops every stage when any of them fails, so none is left waiting on a channel.
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>
@@ -112,12 +115,17 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
                 var batch = new List<(int Row, string?[] Values)>(BatchSize);
                 async Task HandOverAsync()
                 {
-                    var t = StageClock.Now();
-                    var ready = Prepare(job, fieldOfColumn, batch);
-                    stages.Add("prepare", t);
-                    t = StageClock.Now();
+                    var rows = batch;
+                    var ready = Task.Run(() =>
+                    {
+                        var t = StageClock.Now();
+                        var result = Prepare(job, fieldOfColumn, rows);
+                        stages.Add("prepare", t);
+                        return result;
+                    }, failure.Token);
+                    var wait = StageClock.Now();
                     await prepared.Writer.WriteAsync(ready, failure.Token);
-                    stages.Add("prepare.wait", t);
+                    stages.Add("prepare.wait", wait);
                 }
                 var read = StageClock.Now();
                 foreach (var row in file.Rows())
@@ -165,8 +173,9 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
         try
         {
             var t = StageClock.Now();
-            await foreach (var batch in prepared.Reader.ReadAllAsync(failure.Token))
+            await foreach (var next in prepared.Reader.ReadAllAsync(failure.Token))
             {
+                var batch = await next;
                 stages.Add("plan.wait", t);
                 var planned = await PlanAsync(job, batch, seen, counters, stages, lookUp: bulkProgress is null, failure.Token);
                 t = StageClock.Now();
