@@ -23,6 +23,8 @@ static class PrepareCommand
         var importId = Guid.CreateVersion7();
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         long read = 0, toInput = 0, validate = 0, apply = 0, n = 0;
+        long aRead = 0, aToInput = 0, aValidate = 0, aApply = 0;
+        var a = GC.GetAllocatedBytesForCurrentThread();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.GetTimestamp();
         var t = Stopwatch.GetTimestamp();
@@ -30,15 +32,21 @@ static class PrepareCommand
         {
             var t1 = Stopwatch.GetTimestamp();
             read += t1 - t;
+            var a1 = GC.GetAllocatedBytesForCurrentThread();
+            aRead += a1 - a;
             values.Clear();
             for (var i = 0; i < fieldOfColumn.Length; i++)
                 if (fieldOfColumn[i] is { } field) values[field] = raw[i];
             var input = ImportFields.ToInput(values, now);
             var t2 = Stopwatch.GetTimestamp();
             toInput += t2 - t1;
+            var a2 = GC.GetAllocatedBytesForCurrentThread();
+            aToInput += a2 - a1;
             var bad = CustomerWriter.Validate(input).Any;
             var t3 = Stopwatch.GetTimestamp();
             validate += t3 - t2;
+            var a3 = GC.GetAllocatedBytesForCurrentThread();
+            aValidate += a3 - a2;
             if (!bad)
             {
                 var customer = new Customer { CreatedByImportId = importId };
@@ -46,11 +54,14 @@ static class PrepareCommand
             }
             t = Stopwatch.GetTimestamp();
             apply += t - t3;
+            a = GC.GetAllocatedBytesForCurrentThread();
+            aApply += a - a3;
             if (++n >= limit) break;
         }
         static double S(long ticks) => Stopwatch.GetElapsedTime(0, ticks).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"prepare {n:N0} rows: wall {Stopwatch.GetElapsedTime(wall).TotalSeconds:0.0} s, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s; read {S(read):0.0} s, toInput {S(toInput):0.0} s, validate {S(validate):0.0} s, apply {S(apply):0.0} s"));
+            $"prepare {n:N0} rows: wall {Stopwatch.GetElapsedTime(wall).TotalSeconds:0.0} s, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s; read {S(read):0.0} s, toInput {S(toInput):0.0} s, validate {S(validate):0.0} s, apply {S(apply):0.0} s; " +
+            $"allocated per row: read {aRead / n:N0} B, toInput {aToInput / n:N0} B, validate {aValidate / n:N0} B, apply {aApply / n:N0} B"));
         return 0;
     }
 }
