@@ -20,10 +20,12 @@ public sealed class BulkLoad : IAsyncDisposable
     readonly IDbContextTransaction _transaction;
     readonly List<string> _indexes;
     readonly List<(string Table, string Name, string Definition)> _foreignKeys;
+    readonly ILogger _log;
     bool _done;
 
-    BulkLoad(NpgsqlConnection connection, IDbContextTransaction transaction, List<string> indexes, List<(string, string, string)> foreignKeys)
+    BulkLoad(NpgsqlConnection connection, IDbContextTransaction transaction, List<string> indexes, List<(string, string, string)> foreignKeys, ILogger log)
     {
+        _log = log;
         _connection = connection;
         _transaction = transaction;
         _indexes = indexes;
@@ -104,7 +106,7 @@ public sealed class BulkLoad : IAsyncDisposable
                 await ExecuteAsync(connection, $"ALTER TABLE {table} DROP CONSTRAINT {name}", ct);
             foreach (var (name, _) in indexes)
                 await ExecuteAsync(connection, $"DROP INDEX {name}", ct);
-            return new BulkLoad(connection, transaction, indexes.Select(i => i.Definition).ToList(), foreignKeys);
+            return new BulkLoad(connection, transaction, indexes.Select(i => i.Definition).ToList(), foreignKeys, log);
         }
         catch
         {
@@ -114,15 +116,31 @@ public sealed class BulkLoad : IAsyncDisposable
     }
 
     /// <summary>Builds the indexes, checks the foreign keys over the loaded rows, and commits everything at once.</summary>
-    public async Task CommitAsync(CancellationToken ct)
+    public async Task CommitAsync(CancellationToken ct, StageClock? stages = null)
     {
         // Sorting a million keys in memory rather than in temporary files; only for this transaction.
         await ExecuteAsync(_connection, "SET LOCAL maintenance_work_mem = '256MB'", ct);
+        var took = new List<string>();
+        var t = StageClock.Now();
         foreach (var definition in _indexes)
+        {
+            var one = StageClock.Now();
             await ExecuteAsync(_connection, definition, ct);
+            took.Add(FormattableString.Invariant($"{definition.Split(' ')[2]} {System.Diagnostics.Stopwatch.GetElapsedTime(one).TotalSeconds:0.0} s"));
+        }
+        stages?.Add("bulk.indexes", t);
+        t = StageClock.Now();
         foreach (var (table, name, definition) in _foreignKeys)
+        {
+            var one = StageClock.Now();
             await ExecuteAsync(_connection, $"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}", ct);
+            took.Add(FormattableString.Invariant($"{name} {System.Diagnostics.Stopwatch.GetElapsedTime(one).TotalSeconds:0.0} s"));
+        }
+        stages?.Add("bulk.keys", t);
+        _log.LogInformation("Bulk load: indexes and keys rebuilt: {Took}", string.Join(", ", took));
+        t = StageClock.Now();
         await _transaction.CommitAsync(ct);
+        stages?.Add("bulk.commit", t);
         _done = true;
     }
 

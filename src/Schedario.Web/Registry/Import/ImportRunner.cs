@@ -57,12 +57,10 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
                 var writerCount = db.Provider == DatabaseProvider.Postgres && bulk is null ? 2 : 1;
                 while (writerScopes.Count < writerCount + (bulk is null ? 0 : 1)) writerScopes.Add(scopes.CreateAsyncScope());
                 var contexts = writerScopes.Select(w => w.ServiceProvider.GetRequiredService<SchedarioDb>()).ToList();
-                await RunStagesAsync(job, file, fieldOfColumn, contexts.Take(writerCount).ToList(), bulk is null ? null : contexts[^1], counters, stages, ct);
+                await RunStagesAsync(job, file, total, fieldOfColumn, contexts.Take(writerCount).ToList(), bulk is null ? null : contexts[^1], counters, stages, ct);
                 if (bulk is not null)
                 {
-                    var build = StageClock.Now();
-                    await bulk.CommitAsync(ct);
-                    stages.Add("bulk.indexes", build);
+                    await bulk.CommitAsync(ct, stages);
                 }
             }
             finally
@@ -98,13 +96,13 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
     /// the one target carries a bulk load: no lookups (the registry was empty and is locked), no
     /// transaction per batch, progress through that other context.
     /// </summary>
-    async Task RunStagesAsync(ImportJob job, ImportFile file, string?[] fieldOfColumn, List<SchedarioDb> targets, SchedarioDb? bulkProgress,
+    async Task RunStagesAsync(ImportJob job, ImportFile file, int total, string?[] fieldOfColumn, List<SchedarioDb> targets, SchedarioDb? bulkProgress,
         Counters counters, StageClock stages, CancellationToken ct)
     {
         // The reader hands each batch to a task of its own that normalises and validates it (the
         // heaviest CPU work, so batches are prepared side by side); this task takes them back in
         // file order, matches them, and passes them to the writers.
-        var seen = new SeenKeys();
+        var seen = new SeenKeys(Math.Min(total, 10_000_000));
         var prepared = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(PreparedAhead) { SingleReader = true, SingleWriter = true });
         // One token stops every stage when any of them fails, so none is left waiting on a channel.
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -210,12 +208,16 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
     }
 
     /// <summary>Tax codes, phones and e-mails already written by this import: duplicates inside the file.</summary>
-    sealed class SeenKeys
+    /// <remarks>
+    /// Sized for the file up front: grown by doubling, a million keys means a score of large-object
+    /// reallocations, each a full (gen 2) collection of a heap that holds these very sets.
+    /// </remarks>
+    sealed class SeenKeys(int rows)
     {
-        public readonly HashSet<string> TaxCodes = new(StringComparer.Ordinal);
-        public readonly HashSet<string> Phones = new(StringComparer.Ordinal);
-        public readonly HashSet<string> Emails = new(StringComparer.Ordinal);
-        public readonly HashSet<string> ExternalIds = new(StringComparer.Ordinal);
+        public readonly HashSet<string> TaxCodes = new(rows, StringComparer.Ordinal);
+        public readonly HashSet<string> Phones = new(rows + rows / 2, StringComparer.Ordinal);
+        public readonly HashSet<string> Emails = new(rows, StringComparer.Ordinal);
+        public readonly HashSet<string> ExternalIds = new(rows, StringComparer.Ordinal);
     }
 
     sealed record Candidate(int Row, string?[] Raw, CustomerInput Input, Customer Customer);
