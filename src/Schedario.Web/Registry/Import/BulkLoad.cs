@@ -102,10 +102,20 @@ public sealed class BulkLoad : IAsyncDisposable
                 while (await reader.ReadAsync(ct)) foreignKeys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
             }
             // Names and definitions come from the catalogue, not from input.
-            foreach (var (table, name, _) in foreignKeys)
-                await ExecuteAsync(connection, $"ALTER TABLE {table} DROP CONSTRAINT {name}", ct);
-            foreach (var (name, _) in indexes)
-                await ExecuteAsync(connection, $"DROP INDEX {name}", ct);
+            try
+            {
+                foreach (var (table, name, _) in foreignKeys)
+                    await ExecuteAsync(connection, $"ALTER TABLE {table} DROP CONSTRAINT {name}", ct);
+                foreach (var (name, _) in indexes)
+                    await ExecuteAsync(connection, $"DROP INDEX {name}", ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // The app's role may not own the tables (migrations run by another): nothing is written yet, so fall back.
+                log.LogInformation("Bulk load not used: {Message}", e.MessageText);
+                await transaction.DisposeAsync();
+                return null;
+            }
             return new BulkLoad(connection, transaction, indexes.Select(i => i.Definition).ToList(), foreignKeys, log);
         }
         catch
