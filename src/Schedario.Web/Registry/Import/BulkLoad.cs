@@ -82,10 +82,6 @@ public sealed class BulkLoad : IAsyncDisposable
                 FROM pg_index x
                 WHERE x.indrelid = ANY (SELECT to_regclass(t) FROM unnest(@tables) AS t)
                   AND NOT x.indisunique AND NOT x.indisprimary
-                  -- Indexes a load only appends to stay live: led by the record's id (UUID v7, so
-                  -- increasing) or the import's id (one value), or partial (a load adds no referents).
-                  AND x.indpred IS NULL
-                  AND pg_get_indexdef(x.indexrelid, 1, true) NOT IN ('"CustomerId"', '"CreatedByImportId"')
                 ORDER BY 1
                 """, connection))
             {
