@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Schedario.Web.Registry;
 using Schedario.Web.Registry.Import;
 
@@ -31,7 +31,8 @@ static class ImportCommand
             var database = await BenchDatabase.CreateAsync(provider, "import");
             try
             {
-                result = await ImportAsync(database, file);
+                // --no-bulk: the ordinary path (indexes live, two writers), as into a registry in use.
+                result = await ImportAsync(database, file, new ImportOptions { BulkLoadMinRows = args.Has("no-bulk") ? 0 : new ImportOptions().BulkLoadMinRows });
             }
             finally
             {
@@ -85,7 +86,7 @@ static class ImportCommand
     }
 
     /// <summary>Queues a job with the suggested mapping, as the upload page does, and runs it to the end.</summary>
-    public static async Task<Result> ImportAsync(BenchDatabase database, string file)
+    public static async Task<Result> ImportAsync(BenchDatabase database, string file, ImportOptions? options = null)
     {
         var headers = ImportFile.Open(file, Path.GetFileName(file)).Headers;
         var mapping = ImportFields.Suggest(headers);
@@ -103,6 +104,9 @@ static class ImportCommand
 
         using var progress = new CancellationTokenSource();
         var reporter = ReportProgressAsync(database, job.Id, progress.Token);
+        // The runner logs its stage timings when it ends.
+        using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        var cpu = CpuTimes.Take(database);
         var started = Stopwatch.GetTimestamp();
         await using (var db = database.CreateContext())
         {
@@ -111,10 +115,11 @@ static class ImportCommand
             await using var services = new ServiceCollection()
                 .AddScoped<Schedario.Web.Data.SchedarioDb>(_ => { var c = database.CreateContext(); c.Database.SetCommandTimeout(TimeSpan.FromMinutes(10)); return c; })
                 .BuildServiceProvider();
-            await new ImportRunner(db, services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<ImportRunner>.Instance)
+            await new ImportRunner(db, services.GetRequiredService<IServiceScopeFactory>(), options ?? new ImportOptions(), TimeProvider.System, logs.CreateLogger<ImportRunner>())
                 .RunAsync(job.Id, CancellationToken.None);
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
+        Console.WriteLine(CpuTimes.Take(database).Since(cpu, elapsed));
         await progress.CancelAsync();
         await reporter;
 

@@ -20,6 +20,7 @@ static class BenchProgram
                 "import" => await ImportCommand.RunAsync(options),
                 "queries" => await QueriesCommand.RunAsync(options),
                 "visibility" => await VisibilityCommand.RunAsync(options),
+                "prepare" => await PrepareCommand.RunAsync(options),
                 _ => Usage(),
             };
         }
@@ -35,7 +36,8 @@ static class BenchProgram
         Console.Error.WriteLine("""
             usage:
               generate --rows N [--out PATH] [--seed S]
-              import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--keep] [--baseline-only] [--defer-indexes]
+              import   --provider postgres|sqlite --rows N [--file PATH] [--seed S] [--no-baseline] [--no-bulk] [--keep] [--baseline-only] [--defer-indexes]
+              prepare  --rows N [--limit M]   (the import's CPU half alone, step by step)
               queries  --provider postgres|sqlite --rows N [--iterations K] [--seed S] [--db SQLITE_FILE] [--explain]
               visibility --provider postgres --rows N [--iterations K] [--runs R] [--seed S] [--keep] [--db NAME] [--campaign-entries] [--explain]
               wizard   [postgres|sqlite] [records=1000000] [matches=100000] [operators=50]

@@ -100,7 +100,7 @@ public sealed class WizardService(SchedarioDb db, TimeProvider clock)
     /// PostgreSQL: one statement reads the filter once. A materialised CTE holds every match with its
     /// eligibility (the exclusions as a column), the INSERT takes the eligible ones, and the answer
     /// counts both, so "skipped" needs no second pass over the registry. The operator is picked from
-    /// an array parameter by index instead of a CASE of one branch per operator (ADR 8).
+    /// an array parameter by index instead of a CASE of one branch per operator (ADR 9).
     /// </summary>
     async Task<(int Matched, int Inserted)> FillPostgresAsync(Campaign campaign, WizardInput input, DateTime now, string mode, List<string> operators, CancellationToken ct)
     {

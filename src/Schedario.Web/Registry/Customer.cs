@@ -1,3 +1,5 @@
+using Schedario.Web.Shared;
+
 namespace Schedario.Web.Registry;
 
 public enum CustomerKind { Person, Company }
@@ -15,7 +17,7 @@ public enum IdentityDocumentType { IdentityCard, Passport, DrivingLicence, Other
 /// </summary>
 public sealed class Customer
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public CustomerKind Kind { get; set; }
     public LifecycleStage Stage { get; set; }
     public string? FirstName { get; set; }
@@ -74,7 +76,7 @@ public sealed class Customer
 
 public sealed class CustomerAddress
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public AddressType Type { get; set; }
     public string? Street { get; set; }
@@ -90,7 +92,7 @@ public sealed class CustomerAddress
 /// <summary>A phone of a record, or of one of its referents when <see cref="ReferentId"/> is set.</summary>
 public sealed class CustomerPhone
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public Guid? ReferentId { get; set; }
     public PhoneType Type { get; set; }
@@ -102,7 +104,7 @@ public sealed class CustomerPhone
 
 public sealed class CustomerEmail
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public Guid? ReferentId { get; set; }
     public string Address { get; set; } = "";
@@ -112,7 +114,7 @@ public sealed class CustomerEmail
 /// <summary>A person to talk to at a company (referente).</summary>
 public sealed class Referent
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
@@ -124,7 +126,7 @@ public sealed class Referent
 /// <summary>A branch or site of a company (sede).</summary>
 public sealed class CustomerSite
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public string Name { get; set; } = "";
     public string? Street { get; set; }
@@ -141,7 +143,7 @@ public sealed class CustomerSite
 /// </summary>
 public sealed class Consent
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.NewV7();
     public Guid CustomerId { get; set; }
     public ConsentPurpose Purpose { get; set; }
     public ConsentChannel Channel { get; set; }

@@ -227,7 +227,8 @@ public static class CustomerWriter
     {
         if (c.Kind == CustomerKind.Person)
         {
-            c.DisplayName = string.Join(' ', new[] { c.LastName, c.FirstName }.Where(s => !string.IsNullOrEmpty(s)));
+            c.DisplayName = string.IsNullOrEmpty(c.LastName) ? c.FirstName ?? ""
+                : string.IsNullOrEmpty(c.FirstName) ? c.LastName : $"{c.LastName} {c.FirstName}";
             c.SearchName = TextNormalizer.SearchKey(c.DisplayName);
             c.SearchNameAlt = TextNormalizer.SearchKey($"{c.FirstName} {c.LastName}");
         }
@@ -237,15 +238,22 @@ public static class CustomerWriter
             c.SearchName = TextNormalizer.SearchKey(c.DisplayName);
             c.SearchNameAlt = TextNormalizer.SearchKey(c.VatNumber ?? c.CompanyName);
         }
-        var main = c.Addresses.OrderBy(a => a.Position).FirstOrDefault();
+        // Loops, not LINQ: this runs for every record an import writes.
+        CustomerAddress? main = null;
+        foreach (var a in c.Addresses)
+            if (main is null || a.Position < main.Position) main = a;
         c.City = main?.City;
         c.Province = main?.Province;
         c.Region = main?.Region;
         c.PostalCode = main?.PostalCode;
-        var own = c.Phones.Where(p => p.ReferentId is null).ToList();
-        c.MainPhone = (own.FirstOrDefault(p => p.IsMain) ?? own.FirstOrDefault())?.E164;
-        var emails = c.Emails.Where(e => e.ReferentId is null).ToList();
-        c.MainEmail = (emails.FirstOrDefault(e => e.IsMain) ?? emails.FirstOrDefault())?.Address;
+        CustomerPhone? phone = null;
+        foreach (var p in c.Phones)
+            if (p.ReferentId is null && (phone is null || (p.IsMain && !phone.IsMain))) phone = p;
+        c.MainPhone = phone?.E164;
+        CustomerEmail? email = null;
+        foreach (var e in c.Emails)
+            if (e.ReferentId is null && (email is null || (e.IsMain && !email.IsMain))) email = e;
+        c.MainEmail = email?.Address;
     }
 
     static CustomerAddress ToAddress(AddressDto a, Guid customerId, int position)

@@ -5,30 +5,33 @@ namespace Schedario.Web.Shared;
 /// <summary>Field errors collected at the edge, answered as RFC 9457 problem details naming each field.</summary>
 public sealed class FieldErrors
 {
-    readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    // Made on the first error: most inputs have none (an import validates a million).
+    Dictionary<string, List<string>>? _dictionary;
+    Dictionary<string, List<string>> Map => _dictionary ??= new(StringComparer.Ordinal);
 
-    public bool Any => _errors.Count > 0;
-    public IReadOnlyDictionary<string, List<string>> All => _errors;
+    public bool Any => _dictionary is { Count: > 0 };
+    public IReadOnlyDictionary<string, List<string>> All => (IReadOnlyDictionary<string, List<string>>?)_dictionary ?? Empty;
+    static readonly Dictionary<string, List<string>> Empty = new();
 
     public FieldErrors Add(string field, string message)
     {
-        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        if (!Map.TryGetValue(field, out var list)) Map[field] = list = [];
         list.Add(message);
         return this;
     }
 
     public void AddRange(FieldErrors other)
     {
-        foreach (var (field, messages) in other._errors)
+        foreach (var (field, messages) in other.All)
             foreach (var m in messages) Add(field, m);
     }
 
-    public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+    public Dictionary<string, string[]> ToDictionary() => All.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
 
     public ValidationProblem ToProblem(string title = "Dati non validi") =>
         TypedResults.ValidationProblem(ToDictionary(), title: title);
 
-    public override string ToString() => string.Join("; ", _errors.Select(kv => $"{kv.Key}: {string.Join(", ", kv.Value)}"));
+    public override string ToString() => string.Join("; ", All.Select(kv => $"{kv.Key}: {string.Join(", ", kv.Value)}"));
 }
 
 public static class Problems

@@ -57,6 +57,16 @@ public static class ImportFields
         return mapping;
     }
 
+    // Once, not once per row.
+    static readonly (string Key, string? Type)[] PhoneFields = [("mobile", "mobile"), ("phone", null), ("phone2", null)];
+    static readonly string[] EmailFields = ["email", "email2"];
+    static readonly (string Key, string Purpose, string Channel)[] ConsentFields =
+    [
+        ("consentMarketingPhone", "marketing", "phone"), ("consentMarketingEmail", "marketing", "email"),
+        ("consentMarketingSms", "marketing", "sms"), ("consentProfiling", "profiling", "phone"),
+        ("consentThirdParties", "thirdParties", "phone"),
+    ];
+
     /// <summary>Turns one file row into the input every other write path uses.</summary>
     public static CustomerInput ToInput(IReadOnlyDictionary<string, string?> v, DateTime now)
     {
@@ -64,19 +74,14 @@ public static class ImportFields
         var company = Get("companyName");
         var kind = Get("kind") is { } k ? KindOf(k) : company is not null && Get("lastName") is null ? "company" : "person";
         var phones = new List<PhoneDto>();
-        foreach (var (key, type) in new[] { ("mobile", "mobile"), ("phone", (string?)null), ("phone2", null) })
+        foreach (var (key, type) in PhoneFields)
             if (Get(key) is { } number) phones.Add(new PhoneDto(type, number, null, phones.Count == 0));
         var emails = new List<EmailDto>();
-        foreach (var key in new[] { "email", "email2" })
+        foreach (var key in EmailFields)
             if (Get(key) is { } address) emails.Add(new EmailDto(address, emails.Count == 0));
         var hasAddress = Get("street") ?? Get("city") ?? Get("postalCode") ?? Get("province");
         var consents = new List<ConsentDto>();
-        foreach (var (key, purpose, channel) in new[]
-                 {
-                     ("consentMarketingPhone", "marketing", "phone"), ("consentMarketingEmail", "marketing", "email"),
-                     ("consentMarketingSms", "marketing", "sms"), ("consentProfiling", "profiling", "phone"),
-                     ("consentThirdParties", "thirdParties", "phone"),
-                 })
+        foreach (var (key, purpose, channel) in ConsentFields)
             if (Get(key) is { } given) consents.Add(new ConsentDto(purpose, channel, IsYes(given), now, "import", null));
         return new CustomerInput
         {

@@ -13,9 +13,11 @@ namespace Schedario.Web.Registry.Import;
 /// and the per-row errors up to date. A batch commits as a whole; a re-run of the same file finds
 /// its rows by external id, so it updates and never duplicates.
 /// </summary>
-public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportRunner> log)
+public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, ImportOptions options, TimeProvider clock, ILogger<ImportRunner> log)
 {
     public const int BatchSize = 5_000;
+    /// <summary>Batches being prepared ahead of the one being matched: enough to keep both cores busy, few enough to bound memory.</summary>
+    const int PreparedAhead = 2;
     const int MaxErrorsStored = 100_000;
 
     public async Task RunAsync(Guid jobId, CancellationToken ct)
@@ -24,7 +26,9 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
         if (job is null || job.Status is ImportStatus.Completed or ImportStatus.Reverted) return;
         var watch = Stopwatch.StartNew();
         var counters = new Counters();
+        var stages = new StageClock();
         await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Running).SetProperty(j => j.StartedAt, clock.GetUtcNow().UtcDateTime), ct);
+        BulkLoad? bulk = null;
         try
         {
             var mapping = JsonSerializer.Deserialize<Dictionary<string, string>>(job.MappingJson) ?? [];
@@ -32,88 +36,167 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
             var total = file.CountRows();
             await SetAsync(jobId, s => s.SetProperty(j => j.TotalRows, total), ct);
             var fieldOfColumn = file.Headers.Select(h => mapping.TryGetValue(h, out var f) && ImportFields.Keys.Contains(f) ? f : null).ToArray();
-            var seen = new SeenKeys();
-            // Two stages on the machine's two cores: one thread reads, normalises and validates the
-            // next batch while this one matches and writes the previous batch to the database.
-            var prepared = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-            // One token stops every stage when any of them fails, so none is left waiting on a channel.
-            using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var producer = Task.Run(async () =>
-            {
-                try
-                {
-                    var batch = new List<(int Row, string?[] Values)>(BatchSize);
-                    foreach (var row in file.Rows())
-                    {
-                        failure.Token.ThrowIfCancellationRequested();
-                        batch.Add(row);
-                        if (batch.Count < BatchSize) continue;
-                        await prepared.Writer.WriteAsync(Prepare(job, fieldOfColumn, batch), failure.Token);
-                        batch = new List<(int Row, string?[] Values)>(BatchSize);
-                    }
-                    if (batch.Count > 0) await prepared.Writer.WriteAsync(Prepare(job, fieldOfColumn, batch), failure.Token);
-                    prepared.Writer.Complete();
-                }
-                catch (Exception ex)
-                {
-                    prepared.Writer.Complete(ex);
-                    failure.Cancel();
-                }
-            }, ct);
-            // The matching (lookups, duplicate sets) runs in file order on this task; the writes go
-            // to writers with their own connections: on PostgreSQL two COPY streams keep both of the
-            // server's cores busy, where one backend would use one. SQLite has one writer anyway.
-            var work = Channel.CreateBounded<WriteWork>(new BoundedChannelOptions(2) { SingleWriter = true });
-            var writerCount = db.Provider == DatabaseProvider.Postgres ? 2 : 1;
-            var writers = Enumerable.Range(0, writerCount).Select(_ => Task.Run(async () =>
-            {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var target = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
-                    await foreach (var item in work.Reader.ReadAllAsync(failure.Token))
-                        await CommitAsync(target, job, item, counters, failure.Token);
-                }
-                catch
-                {
-                    failure.Cancel();
-                    throw;
-                }
-            }, ct)).ToList();
-            var errors = new List<Exception>();
+            // The writers' contexts are made before anything runs: the first may carry a bulk load's transaction.
+            var writerScopes = new List<AsyncServiceScope> { scopes.CreateAsyncScope() };
             try
             {
-                await foreach (var batch in prepared.Reader.ReadAllAsync(failure.Token))
-                    await work.Writer.WriteAsync(await PlanAsync(job, batch, seen, counters, failure.Token), failure.Token);
+                if (db.Provider == DatabaseProvider.Postgres && options.BulkLoadMinRows > 0 && total >= options.BulkLoadMinRows)
+                {
+                    var begin = StageClock.Now();
+                    bulk = await BulkLoad.TryBeginAsync(writerScopes[0].ServiceProvider.GetRequiredService<SchedarioDb>(),
+                        TimeSpan.FromSeconds(options.BulkLoadLockTimeoutSeconds), log, ct);
+                    stages.Add("bulk.begin", begin);
+                    if (bulk is not null)
+                        log.LogInformation("Import {Job}: bulk load into the empty registry, {Indexes} indexes and {Keys} foreign keys built at the end",
+                            jobId, bulk.Deferred.Indexes, bulk.Deferred.ForeignKeys);
+                }
+                // Two COPY streams on PostgreSQL keep both of the server's cores busy, where one backend
+                // would use one. SQLite has one writer anyway, and so has a bulk load (its transaction
+                // holds the tables); its progress goes through a connection of its own, or the bar
+                // would not move until the end.
+                var writerCount = db.Provider == DatabaseProvider.Postgres && bulk is null ? 2 : 1;
+                while (writerScopes.Count < writerCount + (bulk is null ? 0 : 1)) writerScopes.Add(scopes.CreateAsyncScope());
+                var contexts = writerScopes.Select(w => w.ServiceProvider.GetRequiredService<SchedarioDb>()).ToList();
+                await RunStagesAsync(job, file, total, fieldOfColumn, contexts.Take(writerCount).ToList(), bulk is null ? null : contexts[^1], counters, stages, ct);
+                if (bulk is not null)
+                {
+                    await bulk.CommitAsync(ct, stages);
+                }
             }
-            catch (Exception ex)
+            finally
             {
-                errors.Add(ex);
-                failure.Cancel();
+                // Not committed: the bulk load rolls back, its dropped indexes and keys included.
+                if (bulk is not null) await bulk.DisposeAsync();
+                foreach (var scope in writerScopes) await scope.DisposeAsync();
             }
-            work.Writer.TryComplete();
-            foreach (var stage in writers.Append(producer).Append(prepared.Reader.Completion))
-            {
-                try { await stage; }
-                catch (Exception ex) { errors.Add(ex); }
-            }
-            // Report the stage that really failed, not the ones it cancelled.
-            if ((errors.FirstOrDefault(e => e is not OperationCanceledException and not ChannelClosedException)
-                 ?? errors.FirstOrDefault(e => e is not OperationCanceledException)) is { } cause)
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
-            ct.ThrowIfCancellationRequested();
             await SetProgressAsync(db, job.Id, counters, ct);
             await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Completed).SetProperty(j => j.FinishedAt, clock.GetUtcNow().UtcDateTime), ct);
-            log.LogInformation("Import {Job}: {Rows} rows in {Seconds:0.0} s ({Inserted} new, {Updated} updated, {Duplicates} duplicates, {Failed} refused)",
-                jobId, counters.Processed, watch.Elapsed.TotalSeconds, counters.Inserted, counters.Updated, counters.Duplicates, counters.Failed);
+            log.LogInformation("Import {Job}: {Rows} rows in {Seconds:0.0} s ({Inserted} new, {Updated} updated, {Duplicates} duplicates, {Failed} refused); stages: {Stages}",
+                jobId, counters.Processed, watch.Elapsed.TotalSeconds, counters.Inserted, counters.Updated, counters.Duplicates, counters.Failed, stages);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             log.LogError(ex, "Import {Job} failed", jobId);
-            var message = ex.Message.Length > 1900 ? ex.Message[..1900] : ex.Message;
+            var message = ex.Message;
+            if (bulk is { Committed: false })
+            {
+                // The whole load rolled back: say so, and do not show counts of rows that are not there.
+                message = "Nulla è stato importato (caricamento annullato per intero): " + message;
+                await SetAsync(jobId, s => s.SetProperty(j => j.ProcessedRows, 0).SetProperty(j => j.Inserted, 0).SetProperty(j => j.Updated, 0)
+                    .SetProperty(j => j.Duplicates, 0).SetProperty(j => j.Failed, 0).SetProperty(j => j.Unmatched, 0), CancellationToken.None);
+            }
+            if (message.Length > 1900) message = message[..1900];
             await SetAsync(jobId, s => s.SetProperty(j => j.Status, ImportStatus.Failed).SetProperty(j => j.Error, message)
                 .SetProperty(j => j.FinishedAt, clock.GetUtcNow().UtcDateTime), CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Reads, prepares, plans and writes every batch. <paramref name="bulkProgress"/> is set when
+    /// the one target carries a bulk load: no lookups (the registry was empty and is locked), no
+    /// transaction per batch, progress through that other context.
+    /// </summary>
+    async Task RunStagesAsync(ImportJob job, ImportFile file, int total, string?[] fieldOfColumn, List<SchedarioDb> targets, SchedarioDb? bulkProgress,
+        Counters counters, StageClock stages, CancellationToken ct)
+    {
+        // The reader hands each batch to a task of its own that normalises and validates it (the
+        // heaviest CPU work, so batches are prepared side by side); this task takes them back in
+        // file order, matches them, and passes them to the writers.
+        var seen = new SeenKeys(Math.Min(total, 10_000_000));
+        var prepared = Channel.CreateBounded<Task<PreparedBatch>>(new BoundedChannelOptions(PreparedAhead) { SingleReader = true, SingleWriter = true });
+        // One token stops every stage when any of them fails, so none is left waiting on a channel.
+        using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var batch = new List<(int Row, string?[] Values)>(BatchSize);
+                async Task HandOverAsync()
+                {
+                    var rows = batch;
+                    var ready = Task.Run(() =>
+                    {
+                        var t = StageClock.Now();
+                        var result = Prepare(job, fieldOfColumn, rows);
+                        stages.Add("prepare", t);
+                        return result;
+                    }, failure.Token);
+                    var wait = StageClock.Now();
+                    await prepared.Writer.WriteAsync(ready, failure.Token);
+                    stages.Add("prepare.wait", wait);
+                }
+                var read = StageClock.Now();
+                foreach (var row in file.Rows())
+                {
+                    failure.Token.ThrowIfCancellationRequested();
+                    batch.Add(row);
+                    if (batch.Count < BatchSize) continue;
+                    stages.Add("read", read);
+                    await HandOverAsync();
+                    batch = new List<(int Row, string?[] Values)>(BatchSize);
+                    read = StageClock.Now();
+                }
+                stages.Add("read", read);
+                if (batch.Count > 0) await HandOverAsync();
+                prepared.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                prepared.Writer.Complete(ex);
+                failure.Cancel();
+            }
+        }, ct);
+        // The matching (lookups, duplicate sets) runs in file order on this task; the writes go
+        // to writers with their own connections.
+        var work = Channel.CreateBounded<WriteWork>(new BoundedChannelOptions(2) { SingleWriter = true });
+        var writers = targets.Select(target => Task.Run(async () =>
+        {
+            try
+            {
+                var t = StageClock.Now();
+                await foreach (var item in work.Reader.ReadAllAsync(failure.Token))
+                {
+                    stages.Add("write.wait", t);
+                    await CommitAsync(target, bulkProgress ?? target, inBulk: bulkProgress is not null, job, item, counters, stages, failure.Token);
+                    t = StageClock.Now();
+                }
+            }
+            catch
+            {
+                failure.Cancel();
+                throw;
+            }
+        }, ct)).ToList();
+        var errors = new List<Exception>();
+        try
+        {
+            var t = StageClock.Now();
+            await foreach (var next in prepared.Reader.ReadAllAsync(failure.Token))
+            {
+                var batch = await next;
+                stages.Add("plan.wait", t);
+                var planned = await PlanAsync(job, batch, seen, counters, stages, lookUp: bulkProgress is null, failure.Token);
+                t = StageClock.Now();
+                await work.Writer.WriteAsync(planned, failure.Token);
+                stages.Add("plan.handoff", t);
+                t = StageClock.Now();
+            }
+        }
+        catch (Exception ex)
+        {
+            errors.Add(ex);
+            failure.Cancel();
+        }
+        work.Writer.TryComplete();
+        foreach (var stage in writers.Append(producer).Append(prepared.Reader.Completion))
+        {
+            try { await stage; }
+            catch (Exception ex) { errors.Add(ex); }
+        }
+        // Report the stage that really failed, not the ones it cancelled.
+        if ((errors.FirstOrDefault(e => e is not OperationCanceledException and not ChannelClosedException)
+             ?? errors.FirstOrDefault(e => e is not OperationCanceledException)) is { } cause)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
     }
 
     Task<int> SetAsync(Guid id, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<ImportJob>> set, CancellationToken ct) =>
@@ -125,12 +208,16 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
     }
 
     /// <summary>Tax codes, phones and e-mails already written by this import: duplicates inside the file.</summary>
-    sealed class SeenKeys
+    /// <remarks>
+    /// Sized for the file up front: grown by doubling, a million keys means a score of large-object
+    /// reallocations, each a full (gen 2) collection of a heap that holds these very sets.
+    /// </remarks>
+    sealed class SeenKeys(int rows)
     {
-        public readonly HashSet<string> TaxCodes = new(StringComparer.Ordinal);
-        public readonly HashSet<string> Phones = new(StringComparer.Ordinal);
-        public readonly HashSet<string> Emails = new(StringComparer.Ordinal);
-        public readonly HashSet<string> ExternalIds = new(StringComparer.Ordinal);
+        public readonly HashSet<string> TaxCodes = new(rows, StringComparer.Ordinal);
+        public readonly HashSet<string> Phones = new(rows + rows / 2, StringComparer.Ordinal);
+        public readonly HashSet<string> Emails = new(rows, StringComparer.Ordinal);
+        public readonly HashSet<string> ExternalIds = new(rows, StringComparer.Ordinal);
     }
 
     sealed record Candidate(int Row, string?[] Raw, CustomerInput Input, Customer Customer);
@@ -171,17 +258,20 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
     sealed record WriteWork(int Rows, List<Candidate> Inserts, List<(Candidate Candidate, Guid Id)> Updates, List<ImportRowError> Errors);
 
     /// <summary>Match by external id and drop duplicates (against the registry and earlier rows of the file).</summary>
-    async Task<WriteWork> PlanAsync(ImportJob job, PreparedBatch batch, SeenKeys seen, Counters counters, CancellationToken ct)
+    /// <param name="lookUp">False when the registry was empty when the import began and nobody else can write to it (a bulk load): only the file itself can hold a match.</param>
+    async Task<WriteWork> PlanAsync(ImportJob job, PreparedBatch batch, SeenKeys seen, Counters counters, StageClock stages, bool lookUp, CancellationToken ct)
     {
         var errors = batch.Errors;
         var candidates = batch.Candidates;
         counters.Failed += batch.Failed;
 
         // Rows whose external id is already in the registry are updates (or skipped in insert mode).
+        var t = StageClock.Now();
         var externalIds = candidates.Select(c => c.Customer.ExternalId).OfType<string>().ToList();
-        var existing = externalIds.Count == 0 ? [] : await db.Set<Customer>().AsNoTracking()
+        var existing = externalIds.Count == 0 || !lookUp ? [] : await db.Set<Customer>().AsNoTracking()
             .Where(c => c.ExternalId != null && externalIds.Contains(c.ExternalId))
             .Select(c => new { c.Id, c.ExternalId }).ToDictionaryAsync(c => c.ExternalId!, c => c.Id, ct);
+        stages.Add("plan.externalIds", t);
         var updates = new List<(Candidate, Guid)>();
         var inserts = new List<Candidate>();
         foreach (var c in candidates)
@@ -210,12 +300,15 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
             else inserts.Add(c);
         }
 
-        inserts = await DropDuplicatesAsync(job, inserts, seen, errors, counters, ct);
+        t = StageClock.Now();
+        inserts = await DropDuplicatesAsync(job, inserts, seen, errors, counters, lookUp, ct);
+        stages.Add("plan.duplicates", t);
         return new WriteWork(batch.Rows, inserts, updates, errors);
     }
 
     /// <summary>Writes one planned batch on the writer's own context, in one transaction, and counts it.</summary>
-    async Task CommitAsync(SchedarioDb target, ImportJob job, WriteWork work, Counters counters, CancellationToken ct)
+    /// <param name="inBulk">The target's connection carries a bulk load's transaction: no transaction per batch.</param>
+    async Task CommitAsync(SchedarioDb target, SchedarioDb progressDb, bool inBulk, ImportJob job, WriteWork work, Counters counters, StageClock stages, CancellationToken ct)
     {
         List<ImportRowError> toStore;
         lock (counters)
@@ -223,18 +316,26 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
             toStore = work.Errors.Take(Math.Max(0, MaxErrorsStored - counters.ErrorsStored)).ToList();
             counters.ErrorsStored += toStore.Count;
         }
-        await using var tx = await target.Database.BeginTransactionAsync(ct);
-        await BulkWriter.InsertAsync(target, work.Inserts.Select(c => c.Customer).ToList(), ct);
+        await using var tx = inBulk ? null : await target.Database.BeginTransactionAsync(ct);
+        await BulkWriter.InsertAsync(target, work.Inserts.Select(c => c.Customer).ToList(), ct, stages);
+        var t = StageClock.Now();
         if (work.Updates.Count > 0) await UpdateAsync(target, work.Updates, job.CreatedBy, clock.GetUtcNow().UtcDateTime, ct);
+        stages.Add("write.updates", t);
+        t = StageClock.Now();
         await BulkWriter.InsertRowsAsync(target, toStore, ct);
-        await tx.CommitAsync(ct);
+        stages.Add("write.errors", t);
+        t = StageClock.Now();
+        if (tx is not null) await tx.CommitAsync(ct);
+        stages.Add("write.commit", t);
         lock (counters)
         {
             counters.Inserted += work.Inserts.Count;
             counters.Updated += work.Updates.Count;
             counters.Processed += work.Rows;
         }
-        await SetProgressAsync(target, job.Id, counters, ct);
+        t = StageClock.Now();
+        await SetProgressAsync(progressDb, job.Id, counters, ct);
+        stages.Add("write.progress", t);
     }
 
     static Task<int> SetProgressAsync(SchedarioDb target, Guid jobId, Counters counters, CancellationToken ct)
@@ -250,16 +351,22 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Ti
     }
 
     /// <summary>New rows that share a tax code, phone or e-mail with a record (or an earlier row) are duplicates.</summary>
-    async Task<List<Candidate>> DropDuplicatesAsync(ImportJob job, List<Candidate> inserts, SeenKeys seen, List<ImportRowError> errors, Counters counters, CancellationToken ct)
+    async Task<List<Candidate>> DropDuplicatesAsync(ImportJob job, List<Candidate> inserts, SeenKeys seen, List<ImportRowError> errors, Counters counters, bool lookUp, CancellationToken ct)
     {
         if (inserts.Count == 0) return inserts;
+        if (!lookUp) return DropDuplicates(job, inserts, seen, errors, counters, [], [], []);
         var taxCodes = inserts.Select(c => c.Customer.TaxCode).OfType<string>().Distinct().ToList();
         var phones = inserts.SelectMany(c => c.Customer.Phones.Select(p => p.E164)).Distinct().ToList();
         var emails = inserts.SelectMany(c => c.Customer.Emails.Select(e => e.Address)).Distinct().ToList();
         var knownTax = taxCodes.Count == 0 ? [] : (await db.Set<Customer>().Where(c => c.TaxCode != null && taxCodes.Contains(c.TaxCode)).Select(c => c.TaxCode!).ToListAsync(ct)).ToHashSet();
         var knownPhones = phones.Count == 0 ? [] : (await db.Set<CustomerPhone>().Where(p => phones.Contains(p.E164)).Select(p => p.E164).Distinct().ToListAsync(ct)).ToHashSet();
         var knownEmails = emails.Count == 0 ? [] : (await db.Set<CustomerEmail>().Where(e => emails.Contains(e.Address)).Select(e => e.Address).Distinct().ToListAsync(ct)).ToHashSet();
+        return DropDuplicates(job, inserts, seen, errors, counters, knownTax, knownPhones, knownEmails);
+    }
 
+    static List<Candidate> DropDuplicates(ImportJob job, List<Candidate> inserts, SeenKeys seen, List<ImportRowError> errors, Counters counters,
+        HashSet<string> knownTax, HashSet<string> knownPhones, HashSet<string> knownEmails)
+    {
         var kept = new List<Candidate>(inserts.Count);
         foreach (var c in inserts)
         {

@@ -24,6 +24,13 @@ public sealed class ImportOptions
     public string? Directory { get; set; }
     public int MaxFileMegabytes { get; set; } = 200;
     public long MaxFileBytes => MaxFileMegabytes * 1024L * 1024L;
+    /// <summary>
+    /// A file of at least this many rows going into an empty registry on PostgreSQL is loaded in one
+    /// transaction with the indexes built at the end (<see cref="BulkLoad"/>); 0 turns that off.
+    /// </summary>
+    public int BulkLoadMinRows { get; set; } = 50_000;
+    /// <summary>How long the bulk load waits for the registry tables before importing the ordinary way.</summary>
+    public double BulkLoadLockTimeoutSeconds { get; set; } = 5;
 }
 
 /// <summary>Jobs waiting for the background worker.</summary>

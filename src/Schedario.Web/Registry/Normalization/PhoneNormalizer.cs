@@ -7,10 +7,33 @@ public static class PhoneNormalizer
 {
     static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
+    // Validating a record and then writing it asks for the same numbers twice in a row (an import
+    // does that a million times, and a parse is most of its normalisation): the last few answers
+    // are kept per thread.
+    const int Remembered = 4;
+    [ThreadStatic] static (string Input, string Region, string E164, bool Ok)[]? _recent;
+    [ThreadStatic] static int _next;
+
     public static bool TryNormalize(string? input, out string e164, string defaultRegion = "IT")
     {
         e164 = "";
         if (string.IsNullOrWhiteSpace(input)) return false;
+        var recent = _recent ??= new (string, string, string, bool)[Remembered];
+        foreach (var r in recent)
+            if (r.Input is not null && string.Equals(r.Input, input, StringComparison.Ordinal) && string.Equals(r.Region, defaultRegion, StringComparison.Ordinal))
+            {
+                e164 = r.E164;
+                return r.Ok;
+            }
+        var ok = Parse(input, defaultRegion, out e164);
+        recent[_next] = (input, defaultRegion, e164, ok);
+        _next = (_next + 1) % Remembered;
+        return ok;
+    }
+
+    static bool Parse(string input, string defaultRegion, out string e164)
+    {
+        e164 = "";
         var text = input.Trim();
         // Too short or too long to be a phone: do not let the parser guess.
         var digits = text.Count(char.IsDigit);

@@ -9,6 +9,7 @@ public static class TextNormalizer
     public static string? Clean(string? input)
     {
         if (string.IsNullOrWhiteSpace(input)) return null;
+        if (IsClean(input)) return input; // most values: no copy
         var sb = new StringBuilder(input.Length);
         var space = false;
         foreach (var ch in input.Trim())
@@ -19,6 +20,20 @@ public static class TextNormalizer
         }
         return sb.ToString();
     }
+
+    /// <summary>No white space at the ends, and inside only single plain spaces.</summary>
+    static bool IsClean(string s)
+    {
+        if (char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1])) return false;
+        for (var i = 1; i < s.Length - 1; i++)
+        {
+            var ch = s[i];
+            if (ch == ' ' ? s[i + 1] == ' ' : char.IsWhiteSpace(ch)) return false;
+        }
+        return true;
+    }
+
+    static readonly CultureInfo Italian = CultureInfo.GetCultureInfo("it-IT");
 
     /// <summary>
     /// Proper-cases a name typed all in upper or all in lower case ("ROSSI" → "Rossi",
@@ -31,13 +46,13 @@ public static class TextNormalizer
         var hasUpper = s.Any(char.IsUpper);
         var hasLower = s.Any(char.IsLower);
         if (hasUpper && hasLower) return s;
-        var chars = s.ToLower(CultureInfo.GetCultureInfo("it-IT")).ToCharArray();
+        var chars = s.ToLower(Italian).ToCharArray();
         var startOfWord = true;
         for (var i = 0; i < chars.Length; i++)
         {
             if (char.IsLetter(chars[i]))
             {
-                if (startOfWord) chars[i] = char.ToUpper(chars[i], CultureInfo.GetCultureInfo("it-IT"));
+                if (startOfWord) chars[i] = char.ToUpper(chars[i], Italian);
                 startOfWord = false;
             }
             else startOfWord = chars[i] is ' ' or '\'' or '-' or '’' or '.';
@@ -49,7 +64,8 @@ public static class TextNormalizer
     public static string SearchKey(string? input)
     {
         if (string.IsNullOrWhiteSpace(input)) return "";
-        var decomposed = input.Normalize(NormalizationForm.FormD);
+        // ASCII has nothing to decompose: skip the Unicode normalisation (and its copy).
+        var decomposed = System.Text.Ascii.IsValid(input) ? input : input.Normalize(NormalizationForm.FormD);
         var sb = new StringBuilder(decomposed.Length);
         var space = false;
         foreach (var ch in decomposed)

@@ -28,6 +28,22 @@ public sealed class NormalizationTests
     [InlineData("1234567890123456789")]
     public void Non_phones_are_refused(string typed) => Assert.False(PhoneNormalizer.TryNormalize(typed, out _));
 
+    [Fact]
+    public void A_number_asked_again_gets_the_same_answer_whatever_came_between()
+    {
+        // The normaliser remembers its last answers (validation and writing ask twice); mixing
+        // good, bad and foreign numbers, and a region other than Italy, must not cross them.
+        string[] typed = ["333 1234567", "12", "02 1234567", "+41 44 668 18 00", "abc", "(06) 1234 5678", "333 1234567", "044 668 18 00"];
+        var first = typed.Select(t => (PhoneNormalizer.TryNormalize(t, out var e), e)).ToList();
+        for (var round = 0; round < 3; round++)
+            for (var i = typed.Length - 1; i >= 0; i--)
+                Assert.Equal(first[i], (PhoneNormalizer.TryNormalize(typed[i], out var e), e));
+        Assert.True(PhoneNormalizer.TryNormalize("044 668 18 00", out var swiss, "CH"));
+        Assert.Equal("+41446681800", swiss);
+        Assert.Equal(first[7], (PhoneNormalizer.TryNormalize("044 668 18 00", out var italian), italian));
+        Assert.NotEqual(swiss, italian);
+    }
+
     [Theory]
     [InlineData("ROSSI", "Rossi")]
     [InlineData("de luca", "De Luca")]
@@ -41,6 +57,16 @@ public sealed class NormalizationTests
     [InlineData("D'Amico  Nicolò", "d amico nicolo")]
     [InlineData("Rossi S.r.l.", "rossi s r l")]
     public void Search_keys_drop_case_accents_and_punctuation(string input, string key) => Assert.Equal(key, TextNormalizer.SearchKey(input));
+
+    [Theory]
+    [InlineData("Via Roma", "Via Roma")]
+    [InlineData("  Via  Roma ", "Via Roma")]
+    [InlineData("Via\tRoma", "Via Roma")]
+    [InlineData("Via \u00a0Roma", "Via Roma")]
+    [InlineData("Via Roma\n", "Via Roma")]
+    [InlineData("V", "V")]
+    [InlineData(" \t ", null)]
+    public void Clean_trims_and_collapses_any_white_space(string input, string? clean) => Assert.Equal(clean, TextNormalizer.Clean(input));
 
     [Theory]
     [InlineData("mario.rossi@example.it", true)]
