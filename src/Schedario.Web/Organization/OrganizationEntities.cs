@@ -96,7 +96,7 @@ sealed class CustomerOwnerConfiguration : IEntityTypeConfiguration<CustomerOwner
         b.Property(o => o.AssignedBy).HasMaxLength(100);
         // "Own" visibility starts from the subject: its records are one index range.
         b.HasIndex(o => new { o.SubjectId, o.CustomerId });
-        b.HasOne<Customer>().WithMany().HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Customer>().WithMany(c => c.Owners).HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<PortfolioType>().WithMany().HasForeignKey(o => o.PortfolioTypeId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Subject>().WithMany().HasForeignKey(o => o.SubjectId).OnDelete(DeleteBehavior.Restrict);
     }

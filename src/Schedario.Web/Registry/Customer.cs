@@ -72,6 +72,8 @@ public sealed class Customer
     public List<CustomerSite> Sites { get; set; } = [];
     public List<Consent> Consents { get; set; } = [];
     public List<CustomerCharacteristic> Characteristics { get; set; } = [];
+    /// <summary>Its owner per portfolio type (at most one each).</summary>
+    public List<Organization.CustomerOwner> Owners { get; set; } = [];
 }
 
 public sealed class CustomerAddress

@@ -28,7 +28,10 @@ public static class BulkWriter
         try
         {
             db.AddRange(customers);
-            await db.SaveChangesAsync(ct);
+            // New records of an import are on record as that import (one audit line, like COPY on PostgreSQL).
+            Audit.AuditInterceptor.Suppress = true;
+            try { await db.SaveChangesAsync(ct); }
+            finally { Audit.AuditInterceptor.Suppress = false; }
             stages?.Add("write.records", t);
         }
         finally
@@ -72,6 +75,7 @@ public static class BulkWriter
         await TimedAsync("write.sites", customers.SelectMany(c => c.Sites));
         await TimedAsync("write.consents", customers.SelectMany(c => c.Consents));
         await TimedAsync("write.characteristics", customers.SelectMany(c => c.Characteristics));
+        await TimedAsync("write.owners", customers.SelectMany(c => c.Owners));
     }
 
     static async Task CopyRowsAsync<T>(SchedarioDb db, NpgsqlConnection connection, IEnumerable<T> rows, CancellationToken ct) where T : class

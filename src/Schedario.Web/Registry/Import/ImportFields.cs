@@ -36,6 +36,10 @@ public static class ImportFields
         new("consentMarketingEmail", "Consenso marketing e-mail", ["consenso email", "consenso marketing email", "privacy email", "consent email"]),
         new("consentMarketingSms", "Consenso marketing SMS", ["consenso sms", "consenso marketing sms", "consent sms"]),
         new("consentProfiling", "Consenso profilazione", ["consenso profilazione", "profilazione", "consent profiling"]),
+        new("agency", "Agenzia (codice)", ["agenzia", "codice agenzia", "agency"]),
+        new("owner", "Proprietario (agente o operatore)", ["proprietario", "titolare", "agente", "operatore", "owner"]),
+        new("ownerPortfolio", "Tipo portafoglio del proprietario", ["portafoglio", "tipo portafoglio", "portfolio"]),
+        new("referrer", "Segnalatore", ["segnalatore", "referrer", "segnalato da"]),
         new("consentThirdParties", "Consenso cessione a terzi", ["consenso terzi", "cessione a terzi", "consent third parties"]),
     ];
 

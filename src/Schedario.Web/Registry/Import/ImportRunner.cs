@@ -36,6 +36,8 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
             var total = file.CountRows();
             await SetAsync(jobId, s => s.SetProperty(j => j.TotalRows, total), ct);
             var fieldOfColumn = file.Headers.Select(h => mapping.TryGetValue(h, out var f) && ImportFields.Keys.Contains(f) ? f : null).ToArray();
+            // Read before a bulk load locks the tables that refer to them.
+            var subjects = await ImportSubjects.LoadAsync(db, ct);
             // The writers' contexts are made before anything runs: the first may carry a bulk load's transaction.
             var writerScopes = new List<AsyncServiceScope> { scopes.CreateAsyncScope() };
             try
@@ -57,7 +59,7 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
                 var writerCount = db.Provider == DatabaseProvider.Postgres && bulk is null ? 2 : 1;
                 while (writerScopes.Count < writerCount + (bulk is null ? 0 : 1)) writerScopes.Add(scopes.CreateAsyncScope());
                 var contexts = writerScopes.Select(w => w.ServiceProvider.GetRequiredService<SchedarioDb>()).ToList();
-                await RunStagesAsync(job, file, total, fieldOfColumn, contexts.Take(writerCount).ToList(), bulk is null ? null : contexts[^1], counters, stages, ct);
+                await RunStagesAsync(job, file, total, fieldOfColumn, subjects, contexts.Take(writerCount).ToList(), bulk is null ? null : contexts[^1], counters, stages, ct);
                 if (bulk is not null)
                 {
                     await bulk.CommitAsync(ct, stages);
@@ -96,7 +98,7 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
     /// the one target carries a bulk load: no lookups (the registry was empty and is locked), no
     /// transaction per batch, progress through that other context.
     /// </summary>
-    async Task RunStagesAsync(ImportJob job, ImportFile file, int total, string?[] fieldOfColumn, List<SchedarioDb> targets, SchedarioDb? bulkProgress,
+    async Task RunStagesAsync(ImportJob job, ImportFile file, int total, string?[] fieldOfColumn, ImportSubjects subjects, List<SchedarioDb> targets, SchedarioDb? bulkProgress,
         Counters counters, StageClock stages, CancellationToken ct)
     {
         // The reader hands each batch to a task of its own that normalises and validates it (the
@@ -117,7 +119,7 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
                     var ready = Task.Run(() =>
                     {
                         var t = StageClock.Now();
-                        var result = Prepare(job, fieldOfColumn, rows);
+                        var result = Prepare(job, fieldOfColumn, subjects, rows);
                         stages.Add("prepare", t);
                         return result;
                     }, failure.Token);
@@ -226,13 +228,15 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
     sealed record PreparedBatch(int Rows, int Failed, List<Candidate> Candidates, List<ImportRowError> Errors);
 
     /// <summary>The CPU half of a batch: no database, so it runs beside the writer.</summary>
-    PreparedBatch Prepare(ImportJob job, string?[] fieldOfColumn, List<(int Row, string?[] Values)> batch)
+    PreparedBatch Prepare(ImportJob job, string?[] fieldOfColumn, ImportSubjects subjects, List<(int Row, string?[] Values)> batch)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var errors = new List<ImportRowError>();
         var failed = 0;
         var candidates = new List<Candidate>(batch.Count);
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var hasSubjects = fieldOfColumn.Any(f => f is "agency" or "owner" or "referrer");
+        List<(string Field, string Message)>? subjectErrors = null;
         foreach (var (row, raw) in batch)
         {
             values.Clear();
@@ -249,6 +253,13 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
             }
             var customer = new Customer { CreatedByImportId = job.Id };
             CustomerWriter.Apply(input, customer, job.CreatedBy, now);
+            if (subjectErrors is not null) subjectErrors.Clear();
+            if (hasSubjects && !subjects.Apply(key => values.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null, customer, subjectErrors ??= []))
+            {
+                failed++;
+                foreach (var (field, message) in subjectErrors) errors.Add(Error(job.Id, row, field, message, raw));
+                continue;
+            }
             candidates.Add(new Candidate(row, raw, input, customer));
         }
         return new PreparedBatch(batch.Count, failed, candidates, errors);
@@ -411,6 +422,15 @@ public sealed class ImportRunner(SchedarioDb db, IServiceScopeFactory scopes, Im
                 Sites = record.Sites.Select(s => new SiteDto(s.Id, s.Name, s.Street, s.HouseNumber, s.PostalCode, s.City, s.Province, s.Region)).ToList(),
             };
             CustomerWriter.Apply(input, record, user, now);
+            // Subjects named by the file replace the record's (an empty cell leaves them alone).
+            if (candidate.Customer.AgencyId is { } agency) record.AgencyId = agency;
+            if (candidate.Customer.ReferrerId is { } referrer) record.ReferrerId = referrer;
+            foreach (var owner in candidate.Customer.Owners)
+            {
+                var pt = owner.PortfolioTypeId;
+                await db.Set<Organization.CustomerOwner>().Where(o => o.CustomerId == id && o.PortfolioTypeId == pt).ExecuteDeleteAsync(ct);
+                db.Add(new Organization.CustomerOwner { CustomerId = id, PortfolioTypeId = pt, SubjectId = owner.SubjectId, AssignedAt = now, AssignedBy = user });
+            }
             record.Version++;
         }
         await db.SaveChangesAsync(ct);

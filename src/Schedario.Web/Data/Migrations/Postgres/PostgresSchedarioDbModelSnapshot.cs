@@ -1790,7 +1790,7 @@ namespace Schedario.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Schedario.Web.Organization.CustomerOwner", b =>
                 {
                     b.HasOne("Schedario.Web.Registry.Customer", null)
-                        .WithMany()
+                        .WithMany("Owners")
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1938,6 +1938,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.Navigation("Consents");
 
                     b.Navigation("Emails");
+
+                    b.Navigation("Owners");
 
                     b.Navigation("Phones");
 

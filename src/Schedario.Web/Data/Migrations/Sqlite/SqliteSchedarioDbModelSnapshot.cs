@@ -1753,7 +1753,7 @@ namespace Schedario.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Schedario.Web.Organization.CustomerOwner", b =>
                 {
                     b.HasOne("Schedario.Web.Registry.Customer", null)
-                        .WithMany()
+                        .WithMany("Owners")
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1901,6 +1901,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.Navigation("Consents");
 
                     b.Navigation("Emails");
+
+                    b.Navigation("Owners");
 
                     b.Navigation("Phones");
 
