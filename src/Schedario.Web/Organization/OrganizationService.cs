@@ -32,15 +32,11 @@ public sealed class OrganizationService(SchedarioDb db, RecordGuard guard, Acces
 
     public async Task<AgencyDto> SaveAgencyAsync(int? id, AgencyInput input, CancellationToken ct = default)
     {
-        var errors = new FieldErrors();
-        var code = input.Code?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(code) || code.Length > 30) errors.Add("code", "Codice obbligatorio, al massimo 30 caratteri.");
-        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 200) errors.Add("name", "Nome obbligatorio, al massimo 200 caratteri.");
-        if (errors.Any) throw new ValidationException(errors);
+        var (code, name) = CodeAndName(input.Code, input.Name, 200);
         var agency = id is null ? new Agency() : await db.Set<Agency>().FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("Agenzia non trovata.");
         if (await db.Set<Agency>().AnyAsync(a => a.Code == code && a.Id != agency.Id, ct)) throw new ConflictException($"L'agenzia '{code}' esiste già.", "code");
-        agency.Code = code!;
-        agency.Name = input.Name!.Trim();
+        agency.Code = code;
+        agency.Name = name;
         agency.Active = input.Active ?? true;
         if (id is null) db.Add(agency);
         audit.Add(id is null ? AuditActions.Create : AuditActions.Update, "agency", agency.Code, details: agency.Name);
@@ -91,20 +87,27 @@ public sealed class OrganizationService(SchedarioDb db, RecordGuard guard, Acces
 
     public async Task<PortfolioTypeDto> SavePortfolioTypeAsync(int? id, PortfolioTypeInput input, CancellationToken ct = default)
     {
-        var errors = new FieldErrors();
-        var code = input.Code?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(code) || code.Length > 30) errors.Add("code", "Codice obbligatorio, al massimo 30 caratteri.");
-        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 100) errors.Add("name", "Nome obbligatorio, al massimo 100 caratteri.");
-        if (errors.Any) throw new ValidationException(errors);
+        var (code, name) = CodeAndName(input.Code, input.Name, 100);
         var type = id is null ? new PortfolioType() : await db.Set<PortfolioType>().FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw new NotFoundException("Tipo portafoglio non trovato.");
         if (await db.Set<PortfolioType>().AnyAsync(p => p.Code == code && p.Id != type.Id, ct)) throw new ConflictException($"Il tipo portafoglio '{code}' esiste già.", "code");
-        type.Code = code!;
-        type.Name = input.Name!.Trim();
+        type.Code = code;
+        type.Name = name;
         type.Active = input.Active ?? true;
         if (id is null) db.Add(type);
         audit.Add(id is null ? AuditActions.Create : AuditActions.Update, "portfolioType", type.Code, details: type.Name);
         await db.SaveChangesAsync(ct);
         return new PortfolioTypeDto(type.Id, type.Code, type.Name, type.Active);
+    }
+
+    /// <summary>Agencies and portfolio types: an upper-case code of at most 30 characters and a name.</summary>
+    static (string Code, string Name) CodeAndName(string? code, string? name, int nameMax)
+    {
+        var errors = new FieldErrors();
+        var c = code?.Trim().ToUpperInvariant();
+        if (string.IsNullOrEmpty(c) || c.Length > 30) errors.Add("code", "Codice obbligatorio, al massimo 30 caratteri.");
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > nameMax) errors.Add("name", $"Nome obbligatorio, al massimo {nameMax} caratteri.");
+        if (errors.Any) throw new ValidationException(errors);
+        return (c!, name!.Trim());
     }
 
     public async Task<RecordSubjectsDto> GetRecordSubjectsAsync(Guid customerId, CancellationToken ct = default)
