@@ -57,6 +57,8 @@ namespace Schedario.Bench
             services.AddSchedarioData(config, new BenchHostEnvironment());
             services.AddRegistry();
             services.AddCampaigns();
+            Schedario.Web.Access.AccessApi.AddRecordAccess(services);
+            Schedario.Web.Organization.OrganizationApi.AddOrganization(services);
             var sp = services.BuildServiceProvider();
             await using (var scope = sp.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<SchedarioDb>().MigrateAsync();
