@@ -11,8 +11,7 @@ public static class GdprApi
         {
             var export = await s.ExportAsync(id, ct);
             return string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
-                ? TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(GdprService.ToCsv(export))).ToArray(),
-                    "text/csv; charset=utf-8", $"gdpr-{id}.csv")
+                ? CsvFile(export, id)
                 : TypedResults.Ok(export);
         }).WithSummary("Everything held about a record (JSON, or CSV with ?format=csv); audited");
         customers.MapPost("/{id:guid}/erase", async (Guid id, EraseInput input, GdprService s, CancellationToken ct) =>
@@ -28,6 +27,11 @@ public static class GdprApi
         return api;
     }
 
+    /// <summary>The export as a CSV download, UTF-8 with a BOM so Italian Excel reads accents right.</summary>
+    static FileContentHttpResult CsvFile(GdprExport export, Guid id) =>
+        TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(GdprService.ToCsv(export))).ToArray(),
+            "text/csv; charset=utf-8", $"gdpr-{id}.csv");
+
     /// <summary>The same exports for the browser UI, which carries the login cookie rather than a token.</summary>
     public static void MapGdprDownloads(this IEndpointRouteBuilder app)
     {
@@ -35,8 +39,7 @@ public static class GdprApi
             TypedResults.File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(await s.ExportAsync(id, ct), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true }),
                 "application/json", $"gdpr-{id}.json")).ExcludeFromDescription();
         app.MapGet("/downloads/customers/{id:guid}/gdpr.csv", async (Guid id, GdprService s, CancellationToken ct) =>
-            TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(GdprService.ToCsv(await s.ExportAsync(id, ct)))).ToArray(),
-                "text/csv; charset=utf-8", $"gdpr-{id}.csv")).ExcludeFromDescription();
+            CsvFile(await s.ExportAsync(id, ct), id)).ExcludeFromDescription();
         // The list's export: the filter travels as base64url JSON, the same shape as POST /api/v1/customers/export.
         app.MapGet("/downloads/customers.csv", async (string? f, CustomerService s, Audit.AuditLog audit, HttpContext http, CancellationToken ct) =>
         {
