@@ -33,6 +33,16 @@ public static class SettingCodes
     public const string InboundShowsOutbound = "CI0036";
     /// <summary>How many last contacts a call screen shows.</summary>
     public const string LastContacts = "LASTCONTACTS";
+    /// <summary>Seconds a ringing inbound call waits for the offered operator before it goes to the next one.</summary>
+    public const string InboundOfferSeconds = "CI0040";
+    /// <summary>SMTP server for mail sent from the call screens (the password comes from configuration, Mail:Password).</summary>
+    public const string SmtpHost = "SMTPHOST";
+    public const string SmtpPort = "SMTPPORT";
+    /// <summary>none, starttls or ssl.</summary>
+    public const string SmtpSecurity = "SMTPSECURITY";
+    public const string SmtpUser = "SMTPUSER";
+    public const string MailFrom = "MAILFROM";
+    public const string MailFromName = "MAILFROMNAME";
 }
 
 sealed class SettingConfiguration : IEntityTypeConfiguration<Setting>
@@ -54,7 +64,21 @@ sealed class SettingConfiguration : IEntityTypeConfiguration<Setting>
             new Setting { Code = SettingCodes.InboundShowsOutbound, Type = SettingType.Bool, Value = "false", UpdatedAt = Seeded, UpdatedBy = "sistema",
                 Description = "In chiusura della chiamata inbound mostra la situazione outbound del chiamante." },
             new Setting { Code = SettingCodes.LastContacts, Type = SettingType.Int, Value = "3", Min = 0, Max = 50, UpdatedAt = Seeded, UpdatedBy = "sistema",
-                Description = "Numero di ultimi contatti mostrati nelle schermate di chiamata." });
+                Description = "Numero di ultimi contatti mostrati nelle schermate di chiamata." },
+            new Setting { Code = SettingCodes.InboundOfferSeconds, Type = SettingType.Int, Value = "20", Min = 5, Max = 120, UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Secondi in cui una chiamata inbound offerta a un operatore attende la risposta prima di passare al successivo." },
+            new Setting { Code = SettingCodes.SmtpHost, Type = SettingType.Text, Value = "localhost", UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Server SMTP per l'invio delle mail (la password è nella configurazione, Mail:Password)." },
+            new Setting { Code = SettingCodes.SmtpPort, Type = SettingType.Int, Value = "25", Min = 1, Max = 65535, UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Porta del server SMTP." },
+            new Setting { Code = SettingCodes.SmtpSecurity, Type = SettingType.Text, Value = "none", UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Sicurezza della connessione SMTP: none, starttls o ssl." },
+            new Setting { Code = SettingCodes.SmtpUser, Type = SettingType.Text, Value = "", UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Utente SMTP (vuoto = nessuna autenticazione)." },
+            new Setting { Code = SettingCodes.MailFrom, Type = SettingType.Text, Value = "noreply@schedario.local", UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Indirizzo mittente delle mail." },
+            new Setting { Code = SettingCodes.MailFromName, Type = SettingType.Text, Value = "Schedario", UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Nome del mittente delle mail (campo {{agenzia}} dei modelli)." });
     }
 }
 
@@ -97,6 +121,9 @@ public sealed class SettingsService(Data.SchedarioDb db, TimeProvider clock, ILo
     public Task<SettingDto> UpdateAsync(string code, string value, string user, CancellationToken ct = default) =>
         UpdateAsync(code, JsonSerializer.SerializeToElement(value), user, ct);
 
+    /// <summary>Text parameters that take one of a few words.</summary>
+    static readonly Dictionary<string, string[]> Choices = new() { [SettingCodes.SmtpSecurity] = ["none", "starttls", "ssl"] };
+
     static string? Parse(Setting s, JsonElement value, out string? error)
     {
         error = null;
@@ -118,7 +145,9 @@ public sealed class SettingsService(Data.SchedarioDb db, TimeProvider clock, ILo
                 return b ? "true" : "false";
             default:
                 if (raw.Length > 400) { error = "Al massimo 400 caratteri."; return null; }
-                return raw;
+                if (Choices.TryGetValue(s.Code, out var allowed) && !allowed.Contains(raw.ToLowerInvariant()))
+                { error = $"Valori ammessi: {string.Join(", ", allowed)}."; return null; }
+                return allowed is null ? raw : raw.ToLowerInvariant();
         }
     }
 

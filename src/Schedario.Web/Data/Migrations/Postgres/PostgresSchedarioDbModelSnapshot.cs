@@ -244,6 +244,773 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundCode", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+                    NpgsqlPropertyBuilderExtensions.HasIdentityOptions(b.Property<int>("Id"), 1000L, null, null, null, null, null);
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("GroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Resolves")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupId");
+
+                    b.HasIndex("Kind", "Code")
+                        .IsUnique();
+
+                    b.ToTable("inbound_codes", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Active = true,
+                            Code = "OK",
+                            Description = "Richiesta evasa",
+                            Kind = "Outcome",
+                            Position = 1,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 2,
+                            Active = true,
+                            Code = "RICHIAMO",
+                            Description = "Da richiamare",
+                            Kind = "Outcome",
+                            Position = 2,
+                            Resolves = false
+                        },
+                        new
+                        {
+                            Id = 3,
+                            Active = true,
+                            Code = "VENDITA",
+                            Description = "Vendita / adesione",
+                            Kind = "Outcome",
+                            Position = 3,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 4,
+                            Active = true,
+                            Code = "INOLTRATA",
+                            Description = "Inoltrata al back office",
+                            Kind = "Outcome",
+                            Position = 4,
+                            Resolves = false
+                        },
+                        new
+                        {
+                            Id = 5,
+                            Active = true,
+                            Code = "NESSUNA",
+                            Description = "Nessuna azione",
+                            Kind = "Action",
+                            Position = 5,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 6,
+                            Active = true,
+                            Code = "RICHIAMARE",
+                            Description = "Richiamare il cliente",
+                            Kind = "Action",
+                            Position = 6,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 7,
+                            Active = true,
+                            Code = "INVIARE DOC",
+                            Description = "Inviare documentazione",
+                            Kind = "Action",
+                            Position = 7,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 8,
+                            Active = true,
+                            Code = "APPUNTAMENTO",
+                            Description = "Fissare un appuntamento",
+                            Kind = "Action",
+                            Position = 8,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 9,
+                            Active = true,
+                            Code = "INFO",
+                            Description = "Richiesta informazioni",
+                            Kind = "Group",
+                            Position = 9,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 10,
+                            Active = true,
+                            Code = "RECLAMO",
+                            Description = "Reclamo",
+                            Kind = "Group",
+                            Position = 10,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 11,
+                            Active = true,
+                            Code = "AMMINISTR",
+                            Description = "Amministrativo",
+                            Kind = "Group",
+                            Position = 11,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 12,
+                            Active = true,
+                            Code = "INFO-PRODOTTO",
+                            Description = "Informazioni su prodotto o offerta",
+                            GroupId = 9,
+                            Kind = "GroupDetail",
+                            Position = 12,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 13,
+                            Active = true,
+                            Code = "INFO-CONTRATTO",
+                            Description = "Informazioni sul contratto",
+                            GroupId = 9,
+                            Kind = "GroupDetail",
+                            Position = 13,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 14,
+                            Active = true,
+                            Code = "RECL-SERVIZIO",
+                            Description = "Disservizio",
+                            GroupId = 10,
+                            Kind = "GroupDetail",
+                            Position = 14,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 15,
+                            Active = true,
+                            Code = "RECL-OPERATORE",
+                            Description = "Comportamento di un operatore",
+                            GroupId = 10,
+                            Kind = "GroupDetail",
+                            Position = 15,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 16,
+                            Active = true,
+                            Code = "AMM-FATTURA",
+                            Description = "Fattura o pagamento",
+                            GroupId = 11,
+                            Kind = "GroupDetail",
+                            Position = 16,
+                            Resolves = true
+                        },
+                        new
+                        {
+                            Id = 17,
+                            Active = true,
+                            Code = "AMM-DATI",
+                            Description = "Variazione dati anagrafici",
+                            GroupId = 11,
+                            Kind = "GroupDetail",
+                            Position = 17,
+                            Resolves = true
+                        });
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundContact", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("ActionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CallerNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("Consent")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ContactName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DocumentNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("DocumentType")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("GroupDetailId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("GroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("OperatorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("OperatorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int?>("OutcomeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int?>("ServiceId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<long?>("TelephonyCallId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActionId");
+
+                    b.HasIndex("GroupDetailId");
+
+                    b.HasIndex("GroupId");
+
+                    b.HasIndex("OperatorUserId");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.HasIndex("ServiceId");
+
+                    b.HasIndex("TelephonyCallId")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "StartedAt");
+
+                    b.HasIndex("Status", "StartedAt");
+
+                    b.ToTable("inbound_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundFollowUp", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ContactId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("Resolved")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.ToTable("inbound_follow_ups", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundService", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("LastContacts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int?>("PortfolioTypeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("PortfolioTypeId");
+
+                    b.ToTable("inbound_services", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundServiceOperator", b =>
+                {
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("ServiceId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("inbound_service_operators", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Mail.MailMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("Cc")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long?>("InboundContactId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SentByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("SentByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int?>("TemplateId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboundContactId");
+
+                    b.HasIndex("TemplateId");
+
+                    b.HasIndex("CustomerId", "SentAt");
+
+                    b.ToTable("mail_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Mail.MailTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+                    NpgsqlPropertyBuilderExtensions.HasIdentityOptions(b.Property<int>("Id"), 1000L, null, null, null, null, null);
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("mail_templates", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Active = true,
+                            Body = "Gentile {{nome}},\n\ngrazie per averci contattato. Come concordato al telefono, le inviamo questo riepilogo.\n\nPer qualsiasi necessità può rispondere a questa mail.\n\nCordiali saluti,\n{{operatore}}",
+                            Code = "RICONTATTO",
+                            Name = "Riepilogo della telefonata",
+                            Subject = "{{agenzia}} - riepilogo della sua chiamata del {{data}}",
+                            Version = 1
+                        });
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.PhoneBar.OperatorPresence", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime?>("BarOpenUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CurrentCallId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Extension")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("IdleSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime>("StateSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("Extension");
+
+                    b.HasIndex("State", "IdleSince");
+
+                    b.ToTable("operator_presence", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Telephony.TelephonyCall", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CalledNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("CallerNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long?>("CampaignEntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Cause")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Extension")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OperatorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("RecordingRef")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTime?>("RingAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ServiceId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OperatorUserId");
+
+                    b.HasIndex("Source", "ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("State", "RingAt");
+
+                    b.ToTable("telephony_calls", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Telephony.TelephonyEventLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("CallId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Source", "ExternalId");
+
+                    b.ToTable("telephony_events", (string)null);
+                });
+
             modelBuilder.Entity("Schedario.Web.Campaigns.Call", b =>
                 {
                     b.Property<long>("Id")
@@ -1680,6 +2447,73 @@ namespace Schedario.Web.Data.Migrations.Postgres
                             UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             UpdatedBy = "sistema",
                             Value = "3"
+                        },
+                        new
+                        {
+                            Code = "CI0040",
+                            Description = "Secondi in cui una chiamata inbound offerta a un operatore attende la risposta prima di passare al successivo.",
+                            Max = 120,
+                            Min = 5,
+                            Type = "Int",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "20"
+                        },
+                        new
+                        {
+                            Code = "SMTPHOST",
+                            Description = "Server SMTP per l'invio delle mail (la password è nella configurazione, Mail:Password).",
+                            Type = "Text",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "localhost"
+                        },
+                        new
+                        {
+                            Code = "SMTPPORT",
+                            Description = "Porta del server SMTP.",
+                            Max = 65535,
+                            Min = 1,
+                            Type = "Int",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "25"
+                        },
+                        new
+                        {
+                            Code = "SMTPSECURITY",
+                            Description = "Sicurezza della connessione SMTP: none, starttls o ssl.",
+                            Type = "Text",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "none"
+                        },
+                        new
+                        {
+                            Code = "SMTPUSER",
+                            Description = "Utente SMTP (vuoto = nessuna autenticazione).",
+                            Type = "Text",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = ""
+                        },
+                        new
+                        {
+                            Code = "MAILFROM",
+                            Description = "Indirizzo mittente delle mail.",
+                            Type = "Text",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "noreply@schedario.local"
+                        },
+                        new
+                        {
+                            Code = "MAILFROMNAME",
+                            Description = "Nome del mittente delle mail (campo {{agenzia}} dei modelli).",
+                            Type = "Text",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "Schedario"
                         });
                 });
 
@@ -1732,6 +2566,92 @@ namespace Schedario.Web.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundCode", b =>
+                {
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundCode", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundContact", b =>
+                {
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundCode", null)
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Schedario.Web.Registry.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundCode", null)
+                        .WithMany()
+                        .HasForeignKey("GroupDetailId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundCode", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundCode", null)
+                        .WithMany()
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundService", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundFollowUp", b =>
+                {
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundContact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundService", b =>
+                {
+                    b.HasOne("Schedario.Web.Organization.PortfolioType", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioTypeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundServiceOperator", b =>
+                {
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundService", null)
+                        .WithMany("Operators")
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Mail.MailMessage", b =>
+                {
+                    b.HasOne("Schedario.Web.Registry.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.CallCenter.Inbound.InboundContact", null)
+                        .WithMany()
+                        .HasForeignKey("InboundContactId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Schedario.Web.CallCenter.Mail.MailTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Schedario.Web.Campaigns.Call", b =>
@@ -1922,6 +2842,11 @@ namespace Schedario.Web.Data.Migrations.Postgres
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundService", b =>
+                {
+                    b.Navigation("Operators");
                 });
 
             modelBuilder.Entity("Schedario.Web.Campaigns.Campaign", b =>
