@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 using Schedario.Web.Access;
+using Schedario.Web.CallCenter;
 using Schedario.Web.Campaigns;
 using Schedario.Web.Components;
 using Schedario.Web.Data;
@@ -28,6 +29,7 @@ builder.Services.AddDemoData();
 builder.Services.AddCampaigns();
 builder.Services.AddRecordAccess();
 builder.Services.AddOrganization();
+builder.Services.AddCallCenter(builder.Configuration);
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
@@ -80,10 +82,12 @@ api.MapUsersApi();
 api.MapOrganizationApi();
 api.MapAccessApi();
 api.MapGdprApi();
+api.MapCallCenterApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();
 app.MapGdprDownloads();
+app.MapCallCenterHubs();
 // Our Content-Security-Policy already says frame-ancestors 'none'; Blazor would send a second one.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 

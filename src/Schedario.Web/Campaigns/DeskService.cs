@@ -217,33 +217,7 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
         entry.ClaimedAt = null;
         entry.CallbackUserId = null;
         entry.Version++;
-        var exhausted = campaign.MaxAttempts > 0 && entry.Attempts >= campaign.MaxAttempts;
-        switch (outcome.Category)
-        {
-            case OutcomeCategory.ToCall:
-                entry.State = exhausted ? EntryState.Exhausted : EntryState.ToCall;
-                entry.NextCallAt = now.AddMinutes(outcome.RetryDelayMinutes ?? campaign.RetryToCallMinutes);
-                break;
-            case OutcomeCategory.TechnicalRetry:
-                entry.State = exhausted ? EntryState.Exhausted : EntryState.ToCall;
-                entry.NextCallAt = now.AddMinutes(outcome.RetryDelayMinutes ?? campaign.RetryTechnicalMinutes);
-                break;
-            case OutcomeCategory.Callback:
-                entry.State = EntryState.Callback;
-                entry.NextCallAt = callbackAt ?? now.AddMinutes(outcome.RetryDelayMinutes ?? campaign.RetryToCallMinutes);
-                entry.CallbackUserId = owner == "anyone" ? null : userId;
-                break;
-            default:
-                entry.State = outcome.Category switch
-                {
-                    OutcomeCategory.PositiveClosed => EntryState.Positive,
-                    OutcomeCategory.NegativeClosed => EntryState.Negative,
-                    OutcomeCategory.Unworkable => EntryState.Unworkable,
-                    _ => EntryState.DoNotCall,
-                };
-                entry.NextCallAt = null;
-                break;
-        }
+        EntryOutcomes.Apply(entry, outcome, campaign, now, callbackAt, owner == "anyone" ? null : userId);
         // A contact promise is a positive closure whatever the outcome's own category.
         if (promiseId is not null) { entry.State = EntryState.Positive; entry.NextCallAt = null; }
         db.Add(call);

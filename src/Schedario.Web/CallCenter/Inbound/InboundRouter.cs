@@ -1,0 +1,235 @@
+using Microsoft.EntityFrameworkCore;
+using Schedario.Web.CallCenter.PhoneBar;
+using Schedario.Web.CallCenter.Telephony;
+using Schedario.Web.Data;
+using Schedario.Web.Registry;
+using Schedario.Web.Registry.Normalization;
+using Schedario.Web.Settings;
+
+namespace Schedario.Web.CallCenter.Inbound;
+
+/// <summary>
+/// Routes ringing inbound calls to the inbound service's ready operators, longest idle first, and
+/// follows each call to its end. Every step is a conditional update on the shared database
+/// (operator Ready → Ringing only if still Ready; the call's operator set only if still unset), so
+/// several app nodes routing at once never offer one call twice or give one operator two calls.
+/// </summary>
+public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCenterBus bus, CallerCard callers,
+    SettingsService settings, ILogger<InboundRouter> log) : ITelephonyCallObserver
+{
+    public async Task OnCallChangedAsync(TelephonyCall call, TelephonyEventKind kind, CancellationToken ct = default)
+    {
+        switch (kind)
+        {
+            case TelephonyEventKind.Ringing when call.Direction == CallDirection.Inbound:
+                await PrepareAsync(call.Id, ct);
+                await OfferAsync(call.Id, ct);
+                break;
+            case TelephonyEventKind.Ringing when call.Extension is not null:
+                await AttachDialledAsync(call.Id, call.Extension, ct);
+                break;
+            case TelephonyEventKind.Answered:
+                await AnsweredAsync(call.Id, ct);
+                break;
+            case TelephonyEventKind.HungUp:
+                await EndedAsync(call.Id, ct);
+                break;
+        }
+    }
+
+    /// <summary>Finds the service by the called number and identifies the caller (one match only).</summary>
+    async Task PrepareAsync(long callId, CancellationToken ct)
+    {
+        var call = await db.TelephonyCalls().FirstAsync(c => c.Id == callId, ct);
+        var changed = false;
+        if (call.ServiceId is null && NormalizedOrRaw(call.CalledNumber) is { } called)
+        {
+            call.ServiceId = await db.InboundServices().Where(s => s.Number == called && s.Active).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
+            changed |= call.ServiceId is not null;
+            if (call.ServiceId is null) log.LogWarning("Inbound call {CallId} to {Called}: no active inbound service has this number", call.Id, call.CalledNumber);
+        }
+        if (call.CustomerId is null && NormalizedOrRaw(call.CallerNumber) is { } caller)
+        {
+            var matches = await callers.IdentifyAsync(caller, ct);
+            if (matches.Count == 1) { call.CustomerId = matches[0].CustomerId; changed = true; }
+        }
+        if (changed)
+        {
+            call.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateConcurrencyException) { db.ChangeTracker.Clear(); } // the PBX moved it on meanwhile; the sweeper retries
+        }
+        db.ChangeTracker.Clear();
+    }
+
+    static string? NormalizedOrRaw(string? number) =>
+        string.IsNullOrWhiteSpace(number) ? null : PhoneNormalizer.TryNormalize(number, out var e164) ? e164 : number.Trim();
+
+    /// <summary>Offers a ringing, unoffered call to the longest idle ready operator of its service. False: nobody free, it waits.</summary>
+    public async Task<bool> OfferAsync(long callId, CancellationToken ct = default)
+    {
+        var call = await db.TelephonyCalls().AsNoTracking().Where(c => c.Id == callId)
+            .Select(c => new { c.Id, c.State, c.OperatorUserId, c.ServiceId, c.Direction }).FirstOrDefaultAsync(ct);
+        if (call is not { State: TelephonyCallState.Ringing, OperatorUserId: null, ServiceId: not null, Direction: CallDirection.Inbound }) return false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var serviceOperators = db.Set<InboundServiceOperator>().Where(o => o.ServiceId == call.ServiceId);
+        var anyOperators = await serviceOperators.AnyAsync(ct);
+        var candidates = await db.OperatorPresence().AsNoTracking()
+            .Where(p => p.State == OperatorState.Ready && p.BarOpenUntil > now)
+            .Where(p => !anyOperators || serviceOperators.Any(o => o.UserId == p.UserId))
+            .OrderBy(p => p.IdleSince).ThenBy(p => p.UserId)
+            .Select(p => p.UserId).Take(5).ToListAsync(ct);
+        foreach (var userId in candidates)
+        {
+            var taken = await db.OperatorPresence()
+                .Where(p => p.UserId == userId && p.State == OperatorState.Ready)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.Ringing).SetProperty(p => p.StateSince, now)
+                    .SetProperty(p => p.CurrentCallId, callId).SetProperty(p => p.Version, p => p.Version + 1), ct);
+            if (taken == 0) continue;
+            var offered = await db.TelephonyCalls()
+                .Where(c => c.Id == callId && c.State == TelephonyCallState.Ringing && c.OperatorUserId == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.OperatorUserId, userId).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
+            if (offered == 1)
+            {
+                log.LogInformation("Inbound call {CallId} offered to {UserId}", callId, userId);
+                await bus.PublishAsync(BusTopics.User(userId), "", ct);
+                await bus.PublishAsync(BusTopics.Wallboard, "", ct);
+                return true;
+            }
+            // Someone else offered the call meanwhile: give this operator back, still first in line.
+            await db.OperatorPresence().Where(p => p.UserId == userId && p.State == OperatorState.Ringing && p.CurrentCallId == callId)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.Ready).SetProperty(p => p.CurrentCallId, (long?)null)
+                    .SetProperty(p => p.Version, p => p.Version + 1), ct);
+            return false;
+        }
+        return false;
+    }
+
+    /// <summary>Offers waiting calls (oldest first) to whoever is free now; run when an operator becomes ready and by the sweeper.</summary>
+    public async Task<int> OfferWaitingAsync(CancellationToken ct = default)
+    {
+        var since = clock.GetUtcNow().UtcDateTime.AddHours(-1);
+        var waiting = await db.TelephonyCalls().AsNoTracking()
+            .Where(c => c.State == TelephonyCallState.Ringing && c.Direction == CallDirection.Inbound && c.OperatorUserId == null && c.ServiceId != null && c.RingAt > since)
+            .OrderBy(c => c.RingAt).ThenBy(c => c.Id).Select(c => c.Id).Take(50).ToListAsync(ct);
+        var offered = 0;
+        foreach (var id in waiting)
+        {
+            if (await OfferAsync(id, ct)) offered++;
+            else break; // nobody left for the oldest: later calls would jump the queue
+        }
+        return offered;
+    }
+
+    /// <summary>
+    /// Offers not answered within CI0040 seconds move on: the operator is paused (they are not at
+    /// the desk) and the call goes to the next one. Bars that stopped beating go offline.
+    /// </summary>
+    public async Task SweepAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var offerSeconds = await settings.GetIntAsync(SettingCodes.InboundOfferSeconds, ct);
+        var limit = now.AddSeconds(-offerSeconds);
+        var expired = await db.OperatorPresence().AsNoTracking()
+            .Where(p => p.State == OperatorState.Ringing && (p.StateSince < limit || p.BarOpenUntil < now))
+            .Select(p => new { p.UserId, p.CurrentCallId }).ToListAsync(ct);
+        foreach (var p in expired)
+        {
+            var n = await db.OperatorPresence().Where(x => x.UserId == p.UserId && x.State == OperatorState.Ringing && x.CurrentCallId == p.CurrentCallId)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.State, OperatorState.Paused).SetProperty(x => x.PauseReason, PresenceService.MissedCallPause)
+                    .SetProperty(x => x.StateSince, now).SetProperty(x => x.CurrentCallId, (long?)null).SetProperty(x => x.Version, x => x.Version + 1), ct);
+            if (n == 0) continue;
+            if (p.CurrentCallId is { } callId)
+                await db.TelephonyCalls().Where(c => c.Id == callId && c.State == TelephonyCallState.Ringing && c.OperatorUserId == p.UserId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.OperatorUserId, (string?)null).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
+            log.LogInformation("Offer of call {CallId} to {UserId} expired: operator paused", p.CurrentCallId, p.UserId);
+            await bus.PublishAsync(BusTopics.User(p.UserId), "", ct);
+        }
+        var stale = await db.OperatorPresence().AsNoTracking()
+            .Where(p => (p.State == OperatorState.Ready || p.State == OperatorState.Paused) && p.BarOpenUntil < now).Select(p => p.UserId).ToListAsync(ct);
+        foreach (var userId in stale)
+        {
+            await db.OperatorPresence().Where(p => p.UserId == userId && (p.State == OperatorState.Ready || p.State == OperatorState.Paused) && p.BarOpenUntil < now)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.Offline).SetProperty(p => p.StateSince, now)
+                    .SetProperty(p => p.PauseReason, (string?)null).SetProperty(p => p.Version, p => p.Version + 1), ct);
+            await bus.PublishAsync(BusTopics.User(userId), "", ct);
+        }
+        if (expired.Count > 0 || stale.Count > 0) await bus.PublishAsync(BusTopics.Wallboard, "", ct);
+        await OfferWaitingAsync(ct);
+    }
+
+    /// <summary>An outbound call placed from an operator's extension (the bar's dial): the operator is on it.</summary>
+    async Task AttachDialledAsync(long callId, string extension, CancellationToken ct)
+    {
+        var userId = await db.OperatorPresence().Where(p => p.Extension == extension && p.State != OperatorState.OnCall && p.State != OperatorState.Ringing)
+            .Select(p => p.UserId).FirstOrDefaultAsync(ct);
+        if (userId is null) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.TelephonyCalls().Where(c => c.Id == callId && c.OperatorUserId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.OperatorUserId, userId).SetProperty(c => c.Version, c => c.Version + 1), ct);
+        var n = await db.OperatorPresence().Where(p => p.UserId == userId && p.State != OperatorState.OnCall && p.State != OperatorState.Ringing)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.OnCall).SetProperty(p => p.StateSince, now)
+                .SetProperty(p => p.CurrentCallId, callId).SetProperty(p => p.Version, p => p.Version + 1), ct);
+        if (n > 0) await bus.PublishAsync(BusTopics.User(userId), "", ct);
+    }
+
+    /// <summary>The PBX says the call was answered: the operator it was offered to (or whose extension picked up) is on the call.</summary>
+    async Task AnsweredAsync(long callId, CancellationToken ct)
+    {
+        var call = await db.TelephonyCalls().AsNoTracking().FirstAsync(c => c.Id == callId, ct);
+        var userId = call.OperatorUserId;
+        if (userId is null && call.Extension is not null)
+            userId = await db.OperatorPresence().Where(p => p.Extension == call.Extension).Select(p => p.UserId).FirstOrDefaultAsync(ct);
+        if (userId is null) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var n = await db.OperatorPresence().Where(p => p.UserId == userId && (p.CurrentCallId == callId || p.CurrentCallId == null)
+                                                       && p.State != OperatorState.OnCall && p.State != OperatorState.WrapUp)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.OnCall).SetProperty(p => p.StateSince, now)
+                .SetProperty(p => p.CurrentCallId, callId).SetProperty(p => p.Version, p => p.Version + 1), ct);
+        if (n > 0) await bus.PublishAsync(BusTopics.User(userId), "", ct);
+    }
+
+    /// <summary>The call ended: an operator still being offered it is free again; one talking goes to wrap-up.</summary>
+    async Task EndedAsync(long callId, CancellationToken ct)
+    {
+        var call = await db.TelephonyCalls().AsNoTracking().FirstAsync(c => c.Id == callId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.InboundContacts().Where(c => c.TelephonyCallId == callId && c.EndedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.EndedAt, call.EndedAt ?? now).SetProperty(c => c.DurationSeconds, call.DurationSeconds), ct);
+        var holders = await db.OperatorPresence().AsNoTracking().Where(p => p.CurrentCallId == callId).Select(p => new { p.UserId, p.State }).ToListAsync(ct);
+        foreach (var p in holders)
+        {
+            var hasContact = await db.InboundContacts().AnyAsync(c => c.TelephonyCallId == callId && c.Status == InboundContactStatus.Open, ct);
+            // Ringing and hung up: the caller gave up; the operator stays first in line (idle time kept).
+            // Talking: wrap-up while a contact is open to close; a manual outbound call without one frees the operator.
+            var next = p.State == OperatorState.OnCall && hasContact ? OperatorState.WrapUp : OperatorState.Ready;
+            await db.OperatorPresence().Where(x => x.UserId == p.UserId && x.CurrentCallId == callId && (x.State == OperatorState.Ringing || x.State == OperatorState.OnCall))
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.State, next).SetProperty(x => x.StateSince, now)
+                    .SetProperty(x => x.CurrentCallId, next == OperatorState.WrapUp ? callId : null)
+                    .SetProperty(x => x.IdleSince, x => next == OperatorState.Ready && x.State == OperatorState.OnCall ? now : x.IdleSince)
+                    .SetProperty(x => x.Version, x => x.Version + 1), ct);
+            await bus.PublishAsync(BusTopics.User(p.UserId), "", ct);
+        }
+        await bus.PublishAsync(BusTopics.Wallboard, "", ct);
+        if (holders.Count > 0) await OfferWaitingAsync(ct);
+    }
+}
+
+/// <summary>Runs the router's sweep every second on every node (each step is conditional, so nodes never clash).</summary>
+public sealed class InboundSweeper(IServiceScopeFactory scopes, ILogger<InboundSweeper> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<InboundRouter>().SweepAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception e) { log.LogWarning(e, "Inbound sweep failed; next in a second"); }
+        }
+    }
+}
