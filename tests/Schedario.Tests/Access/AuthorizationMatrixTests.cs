@@ -113,6 +113,21 @@ public abstract class AuthorizationMatrixTests<TFixture>(TFixture fixture) : ICl
         ["GET /api/v1/roles/{role}/visibility"] = Admins,
         ["PUT /api/v1/roles/{role}/visibility"] = Admins,
         ["GET /api/v1/audit"] = Admins,
+        // The phone bar and the inbound desk.
+        ["GET /api/v1/phone-bar/"] = Callers,
+        ["POST /api/v1/phone-bar/open"] = Callers,
+        ["POST /api/v1/phone-bar/state"] = Callers,
+        ["POST /api/v1/phone-bar/accept"] = Callers,
+        ["POST /api/v1/phone-bar/reject"] = Callers,
+        ["POST /api/v1/phone-bar/hangup"] = Callers,
+        ["POST /api/v1/phone-bar/dial"] = Callers,
+        ["GET /api/v1/inbound-contacts/"] = Callers,
+        ["GET /api/v1/inbound-contacts/{id:long}"] = Callers,
+        ["GET /api/v1/inbound-contacts/{id:long}/search"] = Callers,
+        ["PUT /api/v1/inbound-contacts/{id:long}/customer"] = Callers,
+        ["POST /api/v1/inbound-contacts/{id:long}/close"] = Callers,
+        ["GET /api/v1/inbound-contacts/{id:long}/follow-ups"] = Callers,
+        ["POST /api/v1/inbound-contacts/{id:long}/follow-ups"] = Callers,
     };
 
     /// <summary>Endpoints a role may call whose answer is a visibility refusal by default (their level is "none").</summary>

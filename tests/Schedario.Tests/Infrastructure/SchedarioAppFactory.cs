@@ -48,6 +48,20 @@ public class SchedarioAppFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// A second app node on the same PostgreSQL database as <paramref name="sameDatabaseAs"/>, as two
+    /// instances behind a load balancer run; the database stays the first node's to drop.
+    /// </summary>
+    public SchedarioAppFactory(SchedarioAppFactory sameDatabaseAs)
+    {
+        if (sameDatabaseAs.Provider != DbProvider.Postgres) throw new ArgumentException("Several nodes share a PostgreSQL database.", nameof(sameDatabaseAs));
+        Provider = DbProvider.Postgres;
+        connectionString = sameDatabaseAs.ConnectionString;
+        ownsDatabase = false;
+    }
+
+    private readonly bool ownsDatabase = true;
+
     public DbProvider Provider { get; }
 
     public bool DemoData { get; }
@@ -137,7 +151,7 @@ public class SchedarioAppFactory : WebApplicationFactory<Program>
 
     private async Task CleanUpAsync()
     {
-        if (Interlocked.Exchange(ref cleanedUp, 1) == 1)
+        if (Interlocked.Exchange(ref cleanedUp, 1) == 1 || !ownsDatabase)
             return;
         if (SqliteFile is not null)
         {
