@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 using Schedario.Web.Access;
 using Schedario.Web.Campaigns;
+using Schedario.Web.CallCenter.Telephony;
 using Schedario.Web.Components;
 using Schedario.Web.Data;
 using Schedario.Web.Demo;
@@ -28,6 +29,7 @@ builder.Services.AddDemoData();
 builder.Services.AddCampaigns();
 builder.Services.AddRecordAccess();
 builder.Services.AddOrganization();
+builder.Services.AddTelephony(builder.Configuration);
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
@@ -80,6 +82,7 @@ api.MapUsersApi();
 api.MapOrganizationApi();
 api.MapAccessApi();
 api.MapGdprApi();
+api.MapTelephonyApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();
