@@ -13,6 +13,7 @@ static class BenchProgram
         {
             // The campaign drivers take positional arguments (see Usage).
             if (args.FirstOrDefault() is "wizard" or "next") return await CampaignCommands.RunAsync(args[0], args);
+            if (args.FirstOrDefault() is "inbound") return await InboundCommand.RunAsync(args);
             var options = BenchArgs.Parse(args.Skip(1));
             return args.FirstOrDefault() switch
             {
@@ -42,6 +43,7 @@ static class BenchProgram
               visibility --provider postgres --rows N [--iterations K] [--runs R] [--seed S] [--keep] [--db NAME] [--campaign-entries] [--explain]
               wizard   [postgres|sqlite] [records=1000000] [matches=100000] [operators=50]
               next     [postgres|sqlite] [entries=20000] [operators=100] [claims per second, 0 = flat out]
+              inbound  [records=1000000] [contacts=10000000] [calls ringing at once=50] [rounds=5]   (PostgreSQL)
             """);
         return 2;
     }

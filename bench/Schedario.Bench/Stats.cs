@@ -18,6 +18,13 @@ sealed class Samples(string name)
         _inputs.Add(input);
     }
 
+    /// <summary>A sample measured elsewhere (e.g. from a start time kept per call).</summary>
+    public void AddMs(double ms, string input = "")
+    {
+        _ms.Add(ms);
+        _inputs.Add(input);
+    }
+
     /// <summary>The inputs behind the tail: what to look at with EXPLAIN.</summary>
     public IEnumerable<(string Input, double Ms)> Slowest(int count) =>
         _inputs.Zip(_ms).OrderByDescending(x => x.Second).Take(count);

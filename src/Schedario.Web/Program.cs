@@ -6,6 +6,7 @@ using Scalar.AspNetCore;
 using Schedario.Web.Access;
 using Schedario.Web.CallCenter;
 using Schedario.Web.Campaigns;
+using Schedario.Web.CallCenter.Telephony;
 using Schedario.Web.Components;
 using Schedario.Web.Data;
 using Schedario.Web.Demo;
@@ -29,6 +30,7 @@ builder.Services.AddDemoData();
 builder.Services.AddCampaigns();
 builder.Services.AddRecordAccess();
 builder.Services.AddOrganization();
+builder.Services.AddTelephony(builder.Configuration);
 builder.Services.AddCallCenter(builder.Configuration);
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
@@ -82,6 +84,7 @@ api.MapUsersApi();
 api.MapOrganizationApi();
 api.MapAccessApi();
 api.MapGdprApi();
+api.MapTelephonyApi();
 api.MapCallCenterApi();
 
 app.MapAccountEndpoints();

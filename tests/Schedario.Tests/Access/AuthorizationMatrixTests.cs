@@ -113,6 +113,12 @@ public abstract class AuthorizationMatrixTests<TFixture>(TFixture fixture) : ICl
         ["GET /api/v1/roles/{role}/visibility"] = Admins,
         ["PUT /api/v1/roles/{role}/visibility"] = Admins,
         ["GET /api/v1/audit"] = Admins,
+        // Telephony: the webhook's HMAC signature is its authentication; the log and the simulator are the supervisors'.
+        ["POST /api/v1/telephony/events"] = Anonymous,
+        ["POST /api/v1/telephony/simulate/inbound"] = Managers,
+        ["GET /api/v1/telephony/calls"] = Managers,
+        ["GET /api/v1/telephony/calls/{id:long}"] = Managers,
+        ["GET /api/v1/telephony/calls/{id:long}/events"] = Managers,
         // The phone bar and the inbound desk.
         ["GET /api/v1/phone-bar/"] = Callers,
         ["POST /api/v1/phone-bar/open"] = Callers,
