@@ -24,6 +24,8 @@ public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterB
     public const string AuditAccept = "inbound-accept";
     public const string AuditIdentify = "inbound-identify";
     public const string AuditClose = "inbound-close";
+    public const string AuditEntryChange = "inbound-entry-change";
+    public const string AuditFollowUp = "inbound-follow-up";
 
     /// <summary>The active codes of the closing form (outcomes, actions, groups, group details), in their order.</summary>
     public Task<List<InboundCode>> ClosingCodesAsync(CancellationToken ct = default) =>
@@ -328,7 +330,7 @@ public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterB
             entry.LeaseHolder = null;
             entry.LeaseUntil = null;
             entry.Version++;
-            audit.Add("inbound-outbound-change", "campaign-entry", entry.Id.ToString(), entry.CustomerId, "state",
+            audit.Add(AuditEntryChange, "campaign-entry", entry.Id.ToString(), entry.CustomerId, "state",
                 before.ToString(), entry.State.ToString(), details: $"Da contatto inbound {contact.Id}: esito {o.Code}");
         }
         audit.Add(AuditClose, "inbound-contact", contact.Id.ToString(), contact.CustomerId, details: $"Stato {outcome.Code}, {Status(contact.Status)}");
@@ -410,7 +412,7 @@ public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterB
             contact.ResolvedBy = userName;
             contact.Version++;
         }
-        audit.Add("inbound-follow-up", "inbound-contact", contact.Id.ToString(), contact.CustomerId, details: input.Resolve ? "Richiesta risolta" : "Seguito registrato");
+        audit.Add(AuditFollowUp, "inbound-contact", contact.Id.ToString(), contact.CustomerId, details: input.Resolve ? "Richiesta risolta" : "Seguito registrato");
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { throw new ConcurrencyException("La richiesta è stata aggiornata nel frattempo: ricaricare."); }
         return new FollowUpDto(f.Id, f.At, f.UserName, f.Note, f.Resolved);
