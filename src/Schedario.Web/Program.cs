@@ -4,6 +4,8 @@ using MudBlazor.Services;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 using Schedario.Web.Access;
+using Schedario.Web.CallCenter.Inbound.Admin;
+using Schedario.Web.CallCenter.Mail;
 using Schedario.Web.Campaigns;
 using Schedario.Web.Components;
 using Schedario.Web.Data;
@@ -28,6 +30,8 @@ builder.Services.AddDemoData();
 builder.Services.AddCampaigns();
 builder.Services.AddRecordAccess();
 builder.Services.AddOrganization();
+builder.Services.AddInboundAdmin();
+builder.Services.AddMail();
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
@@ -80,6 +84,8 @@ api.MapUsersApi();
 api.MapOrganizationApi();
 api.MapAccessApi();
 api.MapGdprApi();
+api.MapInboundAdminApi();
+api.MapMailApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();
