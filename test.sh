@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command. On a fresh Debian machine it installs what the tests need (Debian's
-# Chromium for the browser tests, PostgreSQL server binaries for the throwaway test cluster), builds
-# the solution once, runs every test project (all of them, even after a failure) and prints as its
-# last line "N passed, N failed, N skipped" summed over the projects' TRX reports.
+# Chromium for the browser tests, PostgreSQL server binaries for the throwaway test cluster, the npm
+# test tools in tests/tools such as maildev), builds the solution once, runs every test project
+# (all of them, even after a failure) and prints as its last line "N passed, N failed, N skipped"
+# summed over the projects' TRX reports.
 # Exit status: non-zero if a test failed, a test run failed, or no test ran at all.
 set -euo pipefail
 
@@ -40,6 +41,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+# Node tools the tests start (maildev: a real SMTP server for the mail tests), pinned by
+# tests/tools/package-lock.json. Installed again only when node_modules is missing or older than
+# the lock file.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: node and npm are not on PATH; the mail tests need them to run maildev (Node.js 20 or later; maildev 3 needs it)" >&2
+  exit 1
+fi
+tools=tests/tools
+if [ ! -f "$tools/node_modules/.package-lock.json" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
+  echo "test.sh: installing the test tools ($tools: npm ci)"
+  npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -5,6 +5,8 @@ using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 using Schedario.Web.Access;
 using Schedario.Web.CallCenter;
+using Schedario.Web.CallCenter.Inbound.Admin;
+using Schedario.Web.CallCenter.Mail;
 using Schedario.Web.Campaigns;
 using Schedario.Web.CallCenter.Telephony;
 using Schedario.Web.Components;
@@ -32,6 +34,8 @@ builder.Services.AddRecordAccess();
 builder.Services.AddOrganization();
 builder.Services.AddTelephony(builder.Configuration);
 builder.Services.AddCallCenter(builder.Configuration);
+builder.Services.AddInboundAdmin();
+builder.Services.AddMail();
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
@@ -86,6 +90,8 @@ api.MapAccessApi();
 api.MapGdprApi();
 api.MapTelephonyApi();
 api.MapCallCenterApi();
+api.MapInboundAdminApi();
+api.MapMailApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();

@@ -134,6 +134,19 @@ public abstract class AuthorizationMatrixTests<TFixture>(TFixture fixture) : ICl
         ["POST /api/v1/inbound-contacts/{id:long}/close"] = Callers,
         ["GET /api/v1/inbound-contacts/{id:long}/follow-ups"] = Callers,
         ["POST /api/v1/inbound-contacts/{id:long}/follow-ups"] = Callers,
+        // Inbound administration and mail.
+        ["GET /api/v1/inbound-services/"] = Callers,
+        ["POST /api/v1/inbound-services/"] = Managers,
+        ["PUT /api/v1/inbound-services/{id:int}"] = Managers,
+        ["DELETE /api/v1/inbound-services/{id:int}"] = Managers,
+        ["GET /api/v1/inbound-codes/"] = Everyone,
+        ["POST /api/v1/inbound-codes/"] = Admins,
+        ["PUT /api/v1/inbound-codes/{id:int}"] = Admins,
+        ["GET /api/v1/mail-templates/"] = Callers,
+        ["POST /api/v1/mail-templates/"] = Managers,
+        ["PUT /api/v1/mail-templates/{id:int}"] = Managers,
+        ["POST /api/v1/customers/{id:guid}/mail"] = Callers,
+        ["GET /api/v1/customers/{id:guid}/mails"] = Everyone,
     };
 
     /// <summary>Endpoints a role may call whose answer is a visibility refusal by default (their level is "none").</summary>
