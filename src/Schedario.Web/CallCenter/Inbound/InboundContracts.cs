@@ -9,14 +9,14 @@ public sealed record ContactLine(string Kind, DateTime? At, string? Campaign, st
 public sealed record OutboundEntryLine(long EntryId, int CampaignId, string CampaignCode, string CampaignName, string State, string? LastOutcome,
     DateTime? NextCallAt, string? AssignedTo, bool Retired, int Version);
 
-/// <summary>The inbound screen: the call, the caller (identified or the candidates), the owner, characteristics and last contacts.</summary>
+/// <summary>The inbound screen: the call (<c>accessGranted</c>: the operator reads the caller's record through the open call), the caller (identified or the candidates), the owner, characteristics and last contacts.</summary>
 public sealed record InboundScreenDto(
     long ContactId, string Status, long? CallId, string? CallState, string? CallerNumber, DateTime StartedAt, DateTime? EndedAt, int? DurationSeconds,
     int? ServiceId, string? ServiceName, string OperatorName,
     CustomerDto? Customer, List<LookupMatch> Matches, string? OwnerName, bool OwnerIsMe,
     List<ContactLine> LastInbound, List<ContactLine> LastOutbound, int LastContactsN,
     bool ShowsOutbound, List<OutboundEntryLine> OutboundEntries,
-    InboundClosingDto Closing, int Version);
+    InboundClosingDto Closing, int Version, bool AccessGranted);
 
 public sealed record InboundClosingDto(int? OutcomeId, int? ActionId, int? GroupId, int? GroupDetailId, string? ContactName, bool? Consent,
     string? DocumentType, string? DocumentNumber, string? Notes, DateTime? ClosedAt, DateTime? ResolvedAt, string? ResolvedBy);

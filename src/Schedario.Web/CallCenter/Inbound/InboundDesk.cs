@@ -27,10 +27,6 @@ public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterB
     public const string AuditEntryChange = "inbound-entry-change";
     public const string AuditFollowUp = "inbound-follow-up";
 
-    /// <summary>The active codes of the closing form (outcomes, actions, groups, group details), in their order.</summary>
-    public Task<List<InboundCode>> ClosingCodesAsync(CancellationToken ct = default) =>
-        db.InboundCodes().AsNoTracking().Where(c => c.Active).OrderBy(c => c.Kind).ThenBy(c => c.Position).ToListAsync(ct);
-
     /// <summary>Accepts the call ringing on the operator's bar; returns the new inbound contact's id.</summary>
     public async Task<long> AcceptAsync(string userId, string userName, CancellationToken ct = default)
     {
@@ -153,7 +149,7 @@ public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterB
             inbound, outbound, n, showsOutbound, entries,
             new InboundClosingDto(contact.OutcomeId, contact.ActionId, contact.GroupId, contact.GroupDetailId, contact.ContactName, contact.Consent,
                 contact.DocumentType is { } d ? Camel(d.ToString()) : null, contact.DocumentNumber, contact.Notes, contact.ClosedAt, contact.ResolvedAt, contact.ResolvedBy),
-            contact.Version);
+            contact.Version, granted);
     }
 
     static string Status(InboundContactStatus s) => Camel(s.ToString());
