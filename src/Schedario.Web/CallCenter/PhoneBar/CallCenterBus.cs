@@ -19,7 +19,7 @@ public static class BusTopics
 /// Carries small notifications to every app node, so an event received by one node reaches an
 /// operator whose browser is connected to another. The database stays the truth: a message only
 /// says what to read again. One node (SQLite): in process. Several nodes on PostgreSQL: LISTEN/NOTIFY
-/// (ADR 0013) — no extra server to run.
+/// (ADR 0014) — no extra server to run.
 /// </summary>
 public interface ICallCenterBus
 {

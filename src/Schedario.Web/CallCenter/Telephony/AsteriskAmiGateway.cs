@@ -203,7 +203,8 @@ public sealed class AsteriskAmiGateway(
         await tcp.ConnectAsync(o.Host, o.Port, ct);
         await using var stream = tcp.GetStream();
         using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, bufferSize: 8192, leaveOpen: true);
-        writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: 8192, leaveOpen: true) { NewLine = "\r\n" };
+        // Published for other actions only once logged in.
+        var w = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: 8192, leaveOpen: true) { NewLine = "\r\n" };
 
         var banner = await reader.ReadLineAsync(ct);
         if (banner is null || !banner.StartsWith("Asterisk Call Manager/", StringComparison.Ordinal))
@@ -213,7 +214,7 @@ public sealed class AsteriskAmiGateway(
         // Responses arrive on the read loop: it must run while we wait for the login's.
         using var loopStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loop = ReadLoopAsync(reader, loopStop.Token);
-        var login = SendAsync(AmiMessage.Action("Login").Add("Username", o.Username).Add("Secret", o.Secret).Add("Events", "on"), ct);
+        var login = SendAsync(AmiMessage.Action("Login").Add("Username", o.Username).Add("Secret", o.Secret).Add("Events", "on"), ct, via: w);
         var first = await Task.WhenAny(login, loop);
         if (first == loop)
         {
@@ -226,6 +227,7 @@ public sealed class AsteriskAmiGateway(
             await loopStop.CancelAsync();
             throw new AmiLoginException($"Asterisk at {o.Host}:{o.Port} refused the login of user '{o.Username}': {reply["Message"] ?? reply.Response}. Check Telephony:Asterisk:Username and Secret (manager.conf).");
         }
+        writer = w;
         State = AmiConnectionState.Connected;
         LastError = null;
         Logins++;
@@ -238,7 +240,7 @@ public sealed class AsteriskAmiGateway(
     {
         while (await AmiMessage.ReadAsync(reader, ct) is { } message)
         {
-            if (message.Response is not null && message.ActionId is { } id && pending.TryRemove(id, out var p))
+            if (message.Event is null && message.Response is not null && message.ActionId is { } id && pending.TryRemove(id, out var p))
             {
                 try
                 {
@@ -266,9 +268,9 @@ public sealed class AsteriskAmiGateway(
         }
     }
 
-    async Task<AmiMessage> SendAsync(AmiMessage action, CancellationToken ct, Func<AmiMessage, Task>? onReply = null)
+    async Task<AmiMessage> SendAsync(AmiMessage action, CancellationToken ct, Func<AmiMessage, Task>? onReply = null, StreamWriter? via = null)
     {
-        var w = writer ?? throw new TelephonyGatewayException($"Asterisk is not connected ({LastError ?? State.ToString()}).");
+        var w = via ?? writer ?? throw new TelephonyGatewayException($"Asterisk is not connected ({LastError ?? State.ToString()}).");
         var id = "schedario-" + Interlocked.Increment(ref actionCounter).ToString(CultureInfo.InvariantCulture);
         action.Add("ActionID", id);
         var entry = new Pending(new TaskCompletionSource<AmiMessage>(TaskCreationOptions.RunContinuationsAsynchronously), onReply);

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Schedario.Web.CallCenter.Telephony;
+using static Schedario.Web.CallCenter.Telephony.TelephonyEventKind;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Schedario.Tests.CallCenter.Telephony;
+
+/// <summary>The AMI adapter against <see cref="FakeAmiServer"/> over a real loopback socket.</summary>
+public sealed class AsteriskAmiGatewayTests : IAsyncLifetime
+{
+    const string User = "schedario";
+    const string Secret = "ami-s3cret";
+    readonly FakeAmiServer server = new(User, Secret);
+    readonly RecordingSink sink = new();
+    AsteriskAmiGateway gateway = null!;
+
+    public Task InitializeAsync()
+    {
+        gateway = new AsteriskAmiGateway(MsOptions.Create(new AsteriskOptions
+        {
+            Host = "127.0.0.1", Port = server.Port, Username = User, Secret = Secret, Context = "from-internal",
+            ReconnectMinSeconds = 0.05, ReconnectMaxSeconds = 0.2, ActionTimeoutSeconds = 5,
+        }), RecordingSink.Scopes(sink), TimeProvider.System, NullLogger<AsteriskAmiGateway>.Instance);
+        return gateway.StartAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await gateway.StopAsync(CancellationToken.None);
+        gateway.Dispose();
+        await server.DisposeAsync();
+    }
+
+    static DateTime Unix(double seconds) => DateTime.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+
+    [Fact]
+    public async Task Logs_in_with_the_configured_credentials()
+    {
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var login = await server.WaitForActionAsync("Login");
+        Assert.Equal((User, Secret, "on"), (login["Username"], login["Secret"], login["Events"]));
+        Assert.False(string.IsNullOrEmpty(login.ActionId));
+        Assert.Equal(AmiConnectionState.Connected, gateway.State);
+        Assert.Equal("asterisk", gateway.Source);
+    }
+
+    [Fact]
+    public async Task Inbound_call_rings_is_redirected_answered_recorded_and_hung_up()
+    {
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await server.ReplayAsync("inbound-1-ringing.txt");
+        var ringing = Assert.Single(await sink.WaitForAsync(1));
+        Assert.Equal(("asterisk", "1772443800.18", Ringing, CallDirection.Inbound, "3331234567", "0212345678", Unix(1772443800.104211)),
+            (ringing.Source, ringing.CallId, ringing.Kind, ringing.Direction, ringing.CallerNumber, ringing.CalledNumber, ringing.OccurredAt));
+
+        // The operator accepts on the phone bar: the caller's channel goes to their extension.
+        await gateway.AnswerAsync("1772443800.18", "201");
+        var redirect = await server.WaitForActionAsync("Redirect");
+        Assert.Equal(("PJSIP/trunk-eolo-00000012", "201", "from-internal", "1"), (redirect["Channel"], redirect["Exten"], redirect["Context"], redirect["Priority"]));
+
+        await server.ReplayAsync("inbound-2-answered.txt");
+        var events = await sink.WaitForAsync(3);
+        Assert.Equal([Ringing, Answered, Recording], events.Select(e => e.Kind));
+        Assert.Equal(("201", Unix(1772443806.5)), (events[1].Extension, events[1].OccurredAt));
+        Assert.EndsWith("1772443800.18.wav", events[2].RecordingRef);
+
+        await gateway.HangUpAsync("1772443800.18");
+        var hangup = await server.WaitForActionAsync("Hangup");
+        Assert.Equal(("PJSIP/trunk-eolo-00000012", "16"), (hangup["Channel"], hangup["Cause"]));
+
+        await server.ReplayAsync("inbound-3-hangup.txt");
+        events = await sink.WaitForAsync(4);
+        var hungUp = events[3];
+        Assert.Equal((HungUp, "1772443800.18", 95, "normal", "201"), (hungUp.Kind, hungUp.CallId, hungUp.DurationSeconds!.Value, hungUp.Cause, hungUp.Extension));
+        await Task.Delay(200); // nothing more comes (the operator's leg hanging up is not a second end)
+        Assert.Equal(4, sink.Events.Count);
+
+        // The call is over: hanging it up again sends nothing.
+        await gateway.HangUpAsync("1772443800.18");
+        Assert.Single(server.Actions, a => a["Action"] == "Hangup");
+    }
+
+    [Fact]
+    public async Task Outbound_originate_that_is_not_answered_ends_with_no_answer()
+    {
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var callId = await gateway.PlaceCallAsync(new PlaceCallRequest("201", "333 9876540", CallerId: "0212345678", Reference: "entry-77"));
+
+        var originate = await server.WaitForActionAsync("Originate");
+        Assert.Equal(("PJSIP/201", "3339876540", "from-internal", "1", "true", "0212345678", callId),
+            (originate["Channel"], originate["Exten"], originate["Context"], originate["Priority"], originate["Async"], originate["CallerID"], originate["ChannelId"]));
+        Assert.Equal("30000", originate["Timeout"]);
+        Assert.Equal([$"SCHEDARIO_CALLID={callId}", "SCHEDARIO_REF=entry-77"], originate.All("Variable"));
+
+        var ringing = Assert.Single(await sink.WaitForAsync(1));
+        Assert.Equal((callId, Ringing, CallDirection.Outbound, "201", "333 9876540"), (ringing.CallId, ringing.Kind, ringing.Direction, ringing.Extension, ringing.CalledNumber));
+
+        await server.ReplayAsync("outbound-no-answer.txt", new Dictionary<string, string> { ["ChannelId"] = callId, ["ActionID"] = originate.ActionId! });
+        var events = await sink.WaitForAsync(2);
+        await Task.Delay(200);
+        Assert.Equal([Ringing, HungUp], sink.Events.Select(e => e.Kind)); // the operator picking up is not the customer answering
+        Assert.Equal((callId, "no-answer", 0, Unix(1772444032.360001)), (events[1].CallId, events[1].Cause, events[1].DurationSeconds!.Value, events[1].OccurredAt));
+    }
+
+    [Fact]
+    public async Task Reconnects_and_logs_in_again_after_the_server_drops_the_connection()
+    {
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        server.DropConnection();
+        var second = await server.WaitForActionAsync("Login", occurrence: 2);
+        Assert.Equal(Secret, second["Secret"]);
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, gateway.Logins);
+
+        // Events flow on the new connection.
+        await server.ReplayAsync("inbound-1-ringing.txt");
+        Assert.Equal(Ringing, Assert.Single(await sink.WaitForAsync(1)).Kind);
+    }
+
+    [Fact]
+    public async Task A_refused_login_is_reported_clearly_and_retried()
+    {
+        server.Secret = "changed-on-the-pbx";
+        await server.WaitForActionAsync("Login");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (gateway.State != AmiConnectionState.LoginFailed && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(AmiConnectionState.LoginFailed, gateway.State);
+        Assert.Contains("refused the login of user 'schedario'", gateway.LastError);
+        Assert.Contains("Authentication failed", gateway.LastError);
+        var e = await Assert.ThrowsAsync<TelephonyGatewayException>(() => gateway.PlaceCallAsync(new PlaceCallRequest("201", "3331234567")));
+        Assert.Contains("not connected", e.Message);
+
+        // Fixed on the PBX: the next attempt gets in.
+        server.Secret = Secret;
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(AmiConnectionState.Connected, gateway.State);
+        Assert.Null(gateway.LastError);
+    }
+}
