@@ -198,7 +198,8 @@ public sealed class AsteriskAmiGateway(
     async Task RunConnectionAsync(CancellationToken ct)
     {
         var o = Options;
-        State = AmiConnectionState.Connecting;
+        // A refused login stays the state shown until a login succeeds: retries must not hide it.
+        if (State != AmiConnectionState.LoginFailed) State = AmiConnectionState.Connecting;
         using var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync(o.Host, o.Port, ct);
         await using var stream = tcp.GetStream();

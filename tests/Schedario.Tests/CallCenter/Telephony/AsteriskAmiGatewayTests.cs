@@ -120,8 +120,11 @@ public sealed class AsteriskAmiGatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_login_is_reported_clearly_and_retried()
     {
+        // The secret changes on the PBX while we are connected; the next login (after a drop) is refused.
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
         server.Secret = "changed-on-the-pbx";
-        await server.WaitForActionAsync("Login");
+        server.DropConnection();
+        await server.WaitForActionAsync("Login", occurrence: 2);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (gateway.State != AmiConnectionState.LoginFailed && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.Equal(AmiConnectionState.LoginFailed, gateway.State);
