@@ -25,6 +25,7 @@ public static class DatabaseInitializer
             }
             // Also runs once on a demo database made before agencies and subjects existed.
             await scope.ServiceProvider.GetRequiredService<DemoOrganizationSeeder>().SeedAsync();
+            await scope.ServiceProvider.GetRequiredService<DemoCallCenterSeeder>().SeedAsync();
         }
     }
 }

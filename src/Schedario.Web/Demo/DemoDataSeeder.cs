@@ -85,5 +85,5 @@ public sealed class DemoDataSeeder(SchedarioDb db, ILogger<DemoDataSeeder> log)
 public static class DemoModule
 {
     public static IServiceCollection AddDemoData(this IServiceCollection services) =>
-        services.AddScoped<DemoDataSeeder>().AddScoped<DemoCampaignSeeder>().AddScoped<DemoOrganizationSeeder>();
+        services.AddScoped<DemoDataSeeder>().AddScoped<DemoCampaignSeeder>().AddScoped<DemoOrganizationSeeder>().AddScoped<DemoCallCenterSeeder>();
 }

@@ -94,7 +94,7 @@ public abstract class InboundFlowTests<TFixture>(TFixture fixture) : IClassFixtu
         var code = "PC" + Unique().ToUpperInvariant();
         await OkAsync<CharacteristicDto>(await admin.PostAsJsonAsync("/api/v1/characteristics", new { code, description = "Ha un PC", category = "Interessi" }));
         await OkAsync<CustomerCharacteristicDto>(await admin.PostAsJsonAsync($"/api/v1/customers/{record.Id}/characteristics", new { code, date = DateOnly.FromDateTime(DateTime.Today) }));
-        await SeedHistoryAsync(kit, record.Id, inbound: 4, outbound: 4);
+        await kit.SeedHistoryAsync(record.Id, inbound: 4, outbound: 4);
 
         await ReadyAsync(op.Client);
         await kit.RingAsync(phone, service.Number);
@@ -266,26 +266,6 @@ public abstract class InboundFlowTests<TFixture>(TFixture fixture) : IClassFixtu
         }
         finally { await admin.PutAsJsonAsync("/api/v1/settings/CI0036", new { value = false }); }
     }
-
-    /// <summary>Older inbound contacts and outbound calls of the record, numbered oldest (0) to newest.</summary>
-    static Task SeedHistoryAsync(InboundKit kit, Guid customerId, int inbound, int outbound) => kit.WithDbAsync(async db =>
-    {
-        var now = DateTime.UtcNow;
-        for (var i = 0; i < inbound; i++)
-            db.Add(new InboundContact { CustomerId = customerId, OperatorUserId = "x", OperatorName = "Collega", StartedAt = now.AddDays(-10 + i), Status = InboundContactStatus.Resolved, Notes = $"inbound-note-{i}" });
-        var type = new CampaignType { Code = "H" + Unique(), Name = "Storico" };
-        db.Add(type);
-        await db.SaveChangesAsync();
-        var campaign = new Campaign { Code = "H" + Unique(), Name = "Storico", TypeId = type.Id, StartDate = DateOnly.FromDateTime(now.AddDays(-30)), EndDate = DateOnly.FromDateTime(now), CreatedAt = now, CreatedBy = "test" };
-        db.Add(campaign);
-        await db.SaveChangesAsync();
-        var entry = new CampaignEntry { CampaignId = campaign.Id, CustomerId = customerId, State = EntryState.Negative, CreatedAt = now };
-        db.Add(entry);
-        await db.SaveChangesAsync();
-        for (var i = 0; i < outbound; i++)
-            db.Add(new Call { CampaignId = campaign.Id, EntryId = entry.Id, CustomerId = customerId, OperatorUserId = "x", OperatorName = "Collega", StartedAt = now.AddDays(-10 + i), EndedAt = now.AddDays(-10 + i).AddMinutes(2), DurationSeconds = 120, OutcomeId = 8, OutcomeCode = "NON INTERESSATO", Note = $"outbound-note-{i}" });
-        await db.SaveChangesAsync();
-    });
 
     static async Task AssertRuleAsync(HttpResponseMessage r, string rule)
     {

@@ -5,6 +5,7 @@ using Schedario.Tests.Access;
 using Schedario.Tests.Infrastructure;
 using Schedario.Web.CallCenter.Inbound;
 using Schedario.Web.CallCenter.PhoneBar;
+using Schedario.Web.Campaigns;
 using Schedario.Web.Data;
 using Schedario.Web.Identity;
 using static Schedario.Tests.Access.AccessKit;
@@ -97,4 +98,24 @@ public sealed class InboundKit(SchedarioAppFactory app, HttpClient admin)
             contactName = "Anna Rossi", consent = true, documentType = "identityCard", documentNumber = "ca12345ab", notes = "Chiede informazioni sull'offerta.",
         };
     }
+
+    /// <summary>Older inbound contacts and outbound calls of the record, numbered oldest (0) to newest.</summary>
+    public Task SeedHistoryAsync(Guid customerId, int inbound, int outbound) => WithDbAsync(async db =>
+    {
+        var now = DateTime.UtcNow;
+        for (var i = 0; i < inbound; i++)
+            db.Add(new InboundContact { CustomerId = customerId, OperatorUserId = "x", OperatorName = "Collega", StartedAt = now.AddDays(-10 + i), Status = InboundContactStatus.Resolved, Notes = $"inbound-note-{i}" });
+        var type = new CampaignType { Code = "H" + Unique(), Name = "Storico" };
+        db.Add(type);
+        await db.SaveChangesAsync();
+        var campaign = new Campaign { Code = "H" + Unique(), Name = "Storico", TypeId = type.Id, StartDate = DateOnly.FromDateTime(now.AddDays(-30)), EndDate = DateOnly.FromDateTime(now), CreatedAt = now, CreatedBy = "test" };
+        db.Add(campaign);
+        await db.SaveChangesAsync();
+        var entry = new CampaignEntry { CampaignId = campaign.Id, CustomerId = customerId, State = EntryState.Negative, CreatedAt = now };
+        db.Add(entry);
+        await db.SaveChangesAsync();
+        for (var i = 0; i < outbound; i++)
+            db.Add(new Call { CampaignId = campaign.Id, EntryId = entry.Id, CustomerId = customerId, OperatorUserId = "x", OperatorName = "Collega", StartedAt = now.AddDays(-10 + i), EndedAt = now.AddDays(-10 + i).AddMinutes(2), DurationSeconds = 120, OutcomeId = 8, OutcomeCode = "NON INTERESSATO", Note = $"outbound-note-{i}" });
+        await db.SaveChangesAsync();
+    });
 }
