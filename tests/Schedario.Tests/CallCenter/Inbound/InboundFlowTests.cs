@@ -203,6 +203,25 @@ public abstract class InboundFlowTests<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Dialling_from_the_bar_puts_the_operator_on_the_call_and_hanging_up_frees_them()
+    {
+        var (_, kit) = await KitAsync();
+        var (_, ops) = await kit.ServiceAsync(1);
+        var op = ops[0];
+        AssertFieldError(await ProblemAsync(await op.Client.PostAsJsonAsync("/api/v1/phone-bar/dial", new { number = "12" }), HttpStatusCode.BadRequest), "number");
+        await AssertRuleAsync(await op.Client.PostAsJsonAsync("/api/v1/phone-bar/dial", new { number = "333 1234567" }), "bar-closed");
+        await ReadyAsync(op.Client);
+        var dialled = await op.Client.PostAsJsonAsync("/api/v1/phone-bar/dial", new { number = "333 1234567" });
+        Assert.Equal(HttpStatusCode.Accepted, dialled.StatusCode);
+        var bar = await WaitForAsync(op.Client, "OnCall");
+        Assert.Equal("Outbound", bar.CallDirection);
+        Assert.Equal("+393331234567", bar.CalledNumber);
+        // No call is offered to an operator already on one.
+        Assert.Equal(HttpStatusCode.NoContent, (await op.Client.PostAsync("/api/v1/phone-bar/hangup", null)).StatusCode);
+        await WaitForAsync(op.Client, "Ready");
+    }
+
+    [Fact]
     public async Task An_offer_not_answered_in_time_pauses_the_operator_and_moves_to_the_next()
     {
         var (admin, kit) = await KitAsync();

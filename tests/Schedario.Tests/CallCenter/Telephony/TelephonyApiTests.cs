@@ -192,6 +192,27 @@ public abstract class TelephonyApiTests<TFixture>(TFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task A_call_announced_by_the_signed_webhook_rings_for_the_services_ready_operator_and_its_hang_up_frees_them()
+    {
+        using var admin = await App.CreateAdminClientAsync();
+        var kit = new Schedario.Tests.CallCenter.Inbound.InboundKit(App, admin);
+        var (service, ops) = await kit.ServiceAsync(1);
+        await Schedario.Tests.CallCenter.Inbound.InboundKit.ReadyAsync(ops[0].Client);
+        var id = NewId();
+        string Event(string kind, string extra = "") =>
+            $$"""{ "source": "pbx-cti", "callId": "{{id}}", "kind": "{{kind}}", "occurredAt": "{{DateTime.UtcNow:O}}", "direction": "inbound", "caller": "0612345678", "called": "{{service.Number}}"{{extra}} }""";
+
+        using var client = App.CreateClient();
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(Signed(Event("ringing")))).StatusCode);
+        var bar = await Schedario.Tests.CallCenter.Inbound.InboundKit.WaitForAsync(ops[0].Client, "Ringing");
+        Assert.Equal("+390612345678", bar.CallerNumber);
+        Assert.Equal(service.Name, bar.ServiceName);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(Signed(Event("hungUp", """, "durationSeconds": 0, "cause": "abandoned" """)))).StatusCode);
+        await Schedario.Tests.CallCenter.Inbound.InboundKit.WaitForAsync(ops[0].Client, "Ready");
+    }
 }
 
 public sealed class TelephonyApiTests_Sqlite(SqliteTelephonyFixture f) : TelephonyApiTests<SqliteTelephonyFixture>(f);
