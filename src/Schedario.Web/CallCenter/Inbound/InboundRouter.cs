@@ -72,37 +72,91 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
             .Select(c => new { c.Id, c.State, c.OperatorUserId, c.ServiceId, c.Direction }).FirstOrDefaultAsync(ct);
         if (call is not { State: TelephonyCallState.Ringing, OperatorUserId: null, ServiceId: not null, Direction: CallDirection.Inbound }) return false;
         var now = clock.GetUtcNow().UtcDateTime;
-        var serviceOperators = db.Set<InboundServiceOperator>().Where(o => o.ServiceId == call.ServiceId);
-        var anyOperators = await serviceOperators.AnyAsync(ct);
-        var candidates = await db.OperatorPresence().AsNoTracking()
-            .Where(p => p.State == OperatorState.Ready && p.BarOpenUntil > now)
-            .Where(p => !anyOperators || serviceOperators.Any(o => o.UserId == p.UserId))
-            .OrderBy(p => p.IdleSince).ThenBy(p => p.UserId)
-            .Select(p => p.UserId).Take(5).ToListAsync(ct);
-        foreach (var userId in candidates)
+        var userId = db.Provider == DatabaseProvider.Postgres
+            ? await ClaimOperatorPostgresAsync(callId, call.ServiceId.Value, now, ct)
+            : await ClaimOperatorAsync(callId, call.ServiceId.Value, now, ct);
+        if (userId is null) return false;
+        var offered = await db.TelephonyCalls()
+            .Where(c => c.Id == callId && c.State == TelephonyCallState.Ringing && c.OperatorUserId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.OperatorUserId, userId).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
+        if (offered == 1)
         {
+            log.LogInformation("Inbound call {CallId} offered to {UserId}", callId, userId);
+            await bus.PublishAsync(BusTopics.User(userId), "", ct);
+            await bus.PublishAsync(BusTopics.Wallboard, "", ct);
+            return true;
+        }
+        // Someone else offered the call meanwhile: give this operator back, still first in line.
+        await db.OperatorPresence().Where(p => p.UserId == userId && p.State == OperatorState.Ringing && p.CurrentCallId == callId)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.Ready).SetProperty(p => p.CurrentCallId, (long?)null)
+                .SetProperty(p => p.Version, p => p.Version + 1), ct);
+        return false;
+    }
+
+    /// <summary>
+    /// PostgreSQL: one statement takes the longest idle ready operator of the service, skipping rows
+    /// another node is taking right now, so fifty calls ringing at once get fifty operators without
+    /// retries (the same pattern as Next's claim, ADR 0008).
+    /// </summary>
+    async Task<string?> ClaimOperatorPostgresAsync(long callId, int serviceId, DateTime now, CancellationToken ct)
+    {
+        var conn = db.Database.GetDbConnection();
+        var opened = conn.State != System.Data.ConnectionState.Open;
+        if (opened) await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = """
+                UPDATE operator_presence SET "State" = 'Ringing', "StateSince" = @now, "CurrentCallId" = @call, "Version" = "Version" + 1
+                WHERE "UserId" = (
+                    SELECT p."UserId" FROM operator_presence p
+                    WHERE p."State" = 'Ready' AND p."BarOpenUntil" > @now
+                      AND (NOT EXISTS (SELECT 1 FROM inbound_service_operators o WHERE o."ServiceId" = @service)
+                           OR EXISTS (SELECT 1 FROM inbound_service_operators o WHERE o."ServiceId" = @service AND o."UserId" = p."UserId"))
+                    ORDER BY p."IdleSince", p."UserId"
+                    LIMIT 1 FOR UPDATE SKIP LOCKED)
+                  AND "State" = 'Ready'
+                RETURNING "UserId"
+                """;
+            Add(cmd, "now", now);
+            Add(cmd, "call", callId);
+            Add(cmd, "service", serviceId);
+            return await cmd.ExecuteScalarAsync(ct) as string;
+        }
+        finally
+        {
+            if (opened) await db.Database.CloseConnectionAsync();
+        }
+
+        static void Add(System.Data.Common.DbCommand cmd, string name, object value)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
+    }
+
+    /// <summary>SQLite (one node): the longest idle ready operator, re-read if someone else took them first.</summary>
+    async Task<string?> ClaimOperatorAsync(long callId, int serviceId, DateTime now, CancellationToken ct)
+    {
+        var serviceOperators = db.Set<InboundServiceOperator>().Where(o => o.ServiceId == serviceId);
+        var anyOperators = await serviceOperators.AnyAsync(ct);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var userId = await db.OperatorPresence().AsNoTracking()
+                .Where(p => p.State == OperatorState.Ready && p.BarOpenUntil > now)
+                .Where(p => !anyOperators || serviceOperators.Any(o => o.UserId == p.UserId))
+                .OrderBy(p => p.IdleSince).ThenBy(p => p.UserId)
+                .Select(p => p.UserId).FirstOrDefaultAsync(ct);
+            if (userId is null) return null;
             var taken = await db.OperatorPresence()
                 .Where(p => p.UserId == userId && p.State == OperatorState.Ready)
                 .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.Ringing).SetProperty(p => p.StateSince, now)
                     .SetProperty(p => p.CurrentCallId, callId).SetProperty(p => p.Version, p => p.Version + 1), ct);
-            if (taken == 0) continue;
-            var offered = await db.TelephonyCalls()
-                .Where(c => c.Id == callId && c.State == TelephonyCallState.Ringing && c.OperatorUserId == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.OperatorUserId, userId).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
-            if (offered == 1)
-            {
-                log.LogInformation("Inbound call {CallId} offered to {UserId}", callId, userId);
-                await bus.PublishAsync(BusTopics.User(userId), "", ct);
-                await bus.PublishAsync(BusTopics.Wallboard, "", ct);
-                return true;
-            }
-            // Someone else offered the call meanwhile: give this operator back, still first in line.
-            await db.OperatorPresence().Where(p => p.UserId == userId && p.State == OperatorState.Ringing && p.CurrentCallId == callId)
-                .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.Ready).SetProperty(p => p.CurrentCallId, (long?)null)
-                    .SetProperty(p => p.Version, p => p.Version + 1), ct);
-            return false;
+            if (taken == 1) return userId;
         }
-        return false;
+        return null;
     }
 
     /// <summary>Offers waiting calls (oldest first) to whoever is free now; run when an operator becomes ready and by the sweeper.</summary>

@@ -233,7 +233,7 @@ public abstract class InboundFlowTests<TFixture>(TFixture fixture) : IClassFixtu
             await ReadyAsync(ops[1].Client);
             await kit.RingAsync(Mobile(), service.Number);
             await WaitForAsync(ops[0].Client, "Ringing");
-            await WaitForAsync(ops[1].Client, "Ringing", TimeSpan.FromSeconds(15));
+            await WaitForAsync(ops[1].Client, "Ringing", TimeSpan.FromSeconds(25));
             var first = await BarAsync(ops[0].Client);
             Assert.Equal("Paused", first.State);
             Assert.Equal(PresenceService.MissedCallPause, first.PauseReason);

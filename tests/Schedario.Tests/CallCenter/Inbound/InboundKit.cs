@@ -57,10 +57,10 @@ public sealed class InboundKit(SchedarioAppFactory app, HttpClient admin)
 
     public static async Task<PhoneBarDto> BarAsync(HttpClient client) => (await client.GetFromJsonAsync<PhoneBarDto>("/api/v1/phone-bar"))!;
 
-    /// <summary>Waits (up to 10 s) until the bar is in the state.</summary>
+    /// <summary>Waits (up to 20 s: a loaded CI machine) until the bar is in the state.</summary>
     public static async Task<PhoneBarDto> WaitForAsync(HttpClient client, string state, TimeSpan? timeout = null)
     {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         PhoneBarDto bar;
         while ((bar = await BarAsync(client)).State != state)
         {
