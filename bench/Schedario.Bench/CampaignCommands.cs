@@ -51,6 +51,16 @@ namespace Schedario.Bench
             {
                 ["Database:Provider"] = provider.ToString(), ["ConnectionStrings:Schedario"] = cs,
             }).Build();
+            var sp = AppServices(config).BuildServiceProvider();
+            await using (var scope = sp.CreateAsyncScope())
+                await scope.ServiceProvider.GetRequiredService<SchedarioDb>().MigrateAsync();
+            Console.WriteLine($"{provider}: database ready");
+            return new BenchEnv { Services = sp, Provider = provider, ConnectionString = cs, sqliteFile = file };
+        }
+
+        /// <summary>The app's services as the web host registers them, without the host (Database:* from <paramref name="config"/>).</summary>
+        public static ServiceCollection AppServices(IConfiguration config)
+        {
             var services = new ServiceCollection();
             services.AddLogging();
             services.AddSingleton(TimeProvider.System);
@@ -59,11 +69,7 @@ namespace Schedario.Bench
             services.AddCampaigns();
             Schedario.Web.Access.AccessApi.AddRecordAccess(services);
             Schedario.Web.Organization.OrganizationApi.AddOrganization(services);
-            var sp = services.BuildServiceProvider();
-            await using (var scope = sp.CreateAsyncScope())
-                await scope.ServiceProvider.GetRequiredService<SchedarioDb>().MigrateAsync();
-            Console.WriteLine($"{provider}: database ready");
-            return new BenchEnv { Services = sp, Provider = provider, ConnectionString = cs, sqliteFile = file };
+            return services;
         }
 
         public async Task<T> UseAsync<T>(Func<SchedarioDb, Task<T>> work)

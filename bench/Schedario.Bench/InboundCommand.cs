@@ -40,14 +40,7 @@ static class InboundCommand
         {
             ["Database:Provider"] = "Postgres", ["ConnectionStrings:Schedario"] = cs,
         }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSchedarioData(config, new BenchHostEnvironment());
-        services.AddRegistry();
-        services.AddCampaigns();
-        Schedario.Web.Access.AccessApi.AddRecordAccess(services);
-        Schedario.Web.Organization.OrganizationApi.AddOrganization(services);
+        var services = BenchEnv.AppServices(config);
         services.AddTelephony(config);
         services.AddCallCenter(config);
         await using var sp = services.BuildServiceProvider();

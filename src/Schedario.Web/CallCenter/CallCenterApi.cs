@@ -16,6 +16,7 @@ public static class CallCenterApi
         services.AddCallCenterBus(configuration);
         services.AddScoped<PresenceService>();
         services.AddScoped<CallerCard>();
+        services.AddSingleton<InboundServiceDirectory>();
         services.AddScoped<InboundRouter>();
         services.AddScoped<ITelephonyCallObserver>(sp => sp.GetRequiredService<InboundRouter>());
         services.AddScoped<InboundDesk>();

@@ -87,7 +87,29 @@ public sealed record SettingDto(string Code, object Value, string Description, s
 
 public sealed record SettingInput(JsonElement Value);
 
-public sealed class SettingsService(Data.SchedarioDb db, TimeProvider clock, ILogger<SettingsService> log)
+/// <summary>
+/// Parameters are read on every call screen; this node keeps them for a few seconds. A change made
+/// here is seen at once; one made on another node within <see cref="Lifetime"/>.
+/// </summary>
+public sealed class SettingsCache
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Setting Value, DateTime Until)> entries = new();
+
+    public bool TryGet(string code, DateTime now, out Setting value)
+    {
+        value = null!;
+        if (!entries.TryGetValue(code, out var e) || e.Until <= now) return false;
+        value = e.Value;
+        return true;
+    }
+
+    public void Put(Setting value, DateTime now) => entries[value.Code] = (value, now + Lifetime);
+
+    public void Forget(string code) => entries.TryRemove(code, out _);
+}
+
+public sealed class SettingsService(Data.SchedarioDb db, TimeProvider clock, ILogger<SettingsService> log, SettingsCache cache)
 {
     public async Task<List<SettingDto>> ListAsync(CancellationToken ct = default) =>
         (await db.Set<Setting>().AsNoTracking().OrderBy(s => s.Code).ToListAsync(ct)).Select(ToDto).ToList();
@@ -113,6 +135,7 @@ public sealed class SettingsService(Data.SchedarioDb db, TimeProvider clock, ILo
         s.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         s.UpdatedBy = user;
         await db.SaveChangesAsync(ct);
+        cache.Forget(s.Code);
         log.LogInformation("Setting {Code} changed from {Old} to {New} by {User}", s.Code, old, text, user);
         return ToDto(s);
     }
@@ -154,9 +177,13 @@ public sealed class SettingsService(Data.SchedarioDb db, TimeProvider clock, ILo
     async Task<Setting> FindAsync(string code, CancellationToken ct, bool tracked = false)
     {
         var key = code.Trim().ToUpperInvariant();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!tracked && cache.TryGet(key, now, out var cached)) return cached;
         var q = db.Set<Setting>().AsQueryable();
         if (!tracked) q = q.AsNoTracking();
-        return await q.FirstOrDefaultAsync(s => s.Code == key, ct) ?? throw new NotFoundException($"Parametro '{code}' sconosciuto.");
+        var found = await q.FirstOrDefaultAsync(s => s.Code == key, ct) ?? throw new NotFoundException($"Parametro '{code}' sconosciuto.");
+        if (!tracked) cache.Put(found, now);
+        return found;
     }
 
     static SettingDto ToDto(Setting s) => new(s.Code,
@@ -174,6 +201,7 @@ public static class SettingsApi
     public static IServiceCollection AddSettings(this IServiceCollection services)
     {
         services.AddScoped<SettingsService>();
+        services.AddSingleton<SettingsCache>();
         return services;
     }
 

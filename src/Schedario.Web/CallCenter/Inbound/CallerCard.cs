@@ -20,24 +20,29 @@ public sealed class CallerCard(SchedarioDb db)
 
     public sealed record Owner(string Name, string? UserId);
 
+    /// <summary>One query: the call, its service, the identified record's name, its owner for the service's portfolio type, the contact.</summary>
     public async Task<Summary?> SummaryAsync(long callId, string userId, CancellationToken ct = default)
     {
-        var call = await db.TelephonyCalls().AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId, ct);
-        if (call is null) return null;
-        var service = call.ServiceId is { } sid ? await db.InboundServices().AsNoTracking().Where(s => s.Id == sid).Select(s => new { s.Name, s.PortfolioTypeId }).FirstOrDefaultAsync(ct) : null;
         using var system = AmbientAccess.As(null);
-        string? name = null;
-        var matches = 0;
-        if (call.CustomerId is { } cid)
-        {
-            name = await db.Set<Customer>().Where(c => c.Id == cid).Select(c => c.DisplayName).FirstOrDefaultAsync(ct);
-            matches = 1;
-        }
-        else if (call.CallerNumber is not null) matches = (await IdentifyAsync(call.CallerNumber, ct)).Count;
-        var owner = call.CustomerId is { } id ? await OwnerAsync(id, service?.PortfolioTypeId, ct) : null;
-        var contactId = await db.InboundContacts().Where(c => c.TelephonyCallId == callId).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
-        return new Summary(call.Id, call.Direction.ToString(), call.CallerNumber, call.CalledNumber, service?.Name, call.CustomerId, name, matches,
-            owner?.Name, owner?.UserId == userId && userId != "", contactId, call.AnsweredAt);
+        var row = await (
+            from c in db.TelephonyCalls().AsNoTracking()
+            where c.Id == callId
+            from s in db.InboundServices().Where(s => s.Id == c.ServiceId).DefaultIfEmpty()
+            select new
+            {
+                c.Id, c.Direction, c.CallerNumber, c.CalledNumber, c.CustomerId, c.AnsweredAt,
+                ServiceName = s == null ? null : s.Name,
+                CustomerName = db.Set<Customer>().Where(x => x.Id == c.CustomerId).Select(x => x.DisplayName).FirstOrDefault(),
+                Owner = (from o in db.Set<CustomerOwner>()
+                         join j in db.Set<Subject>() on o.SubjectId equals j.Id
+                         where o.CustomerId == c.CustomerId && s != null && o.PortfolioTypeId == s.PortfolioTypeId
+                         select new { j.Name, j.UserId }).FirstOrDefault(),
+                ContactId = db.InboundContacts().Where(x => x.TelephonyCallId == c.Id).Select(x => (long?)x.Id).FirstOrDefault(),
+            }).FirstOrDefaultAsync(ct);
+        if (row is null) return null;
+        var matches = row.CustomerId is not null ? 1 : row.CallerNumber is null ? 0 : (await IdentifyAsync(row.CallerNumber, ct)).Count;
+        return new Summary(row.Id, row.Direction.ToString(), row.CallerNumber, row.CalledNumber, row.ServiceName, row.CustomerId, row.CustomerName, matches,
+            row.Owner?.Name, row.Owner?.UserId == userId && userId != "", row.ContactId, row.AnsweredAt);
     }
 
     /// <summary>The records (not referents' duplicates) whose phones carry this E.164 number, in the whole registry.</summary>

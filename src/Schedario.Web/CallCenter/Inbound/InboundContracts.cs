@@ -5,6 +5,10 @@ namespace Schedario.Web.CallCenter.Inbound;
 /// <summary>One row of the screen's last contacts: an inbound call, an outbound call, or (no calls in a campaign) the name's state there.</summary>
 public sealed record ContactLine(string Kind, DateTime? At, string? Campaign, string? Operator, string? Outcome, string? Note, int? DurationSeconds, string? EntryState);
 
+/// <summary>The caller's record as the call screen shows it (the full card is one click away).</summary>
+public sealed record CallerRecordDto(Guid Id, string Kind, string DisplayName, string? TaxCode, string? VatNumber, string? City, string? Province,
+    string? Notes, string? DocumentType, string? DocumentNumber, List<PhoneDto> Phones, List<EmailDto> Emails, List<CustomerCharacteristicDto> Characteristics);
+
 /// <summary>A campaign entry of the caller, for CI0036's outbound situation.</summary>
 public sealed record OutboundEntryLine(long EntryId, int CampaignId, string CampaignCode, string CampaignName, string State, string? LastOutcome,
     DateTime? NextCallAt, string? AssignedTo, bool Retired, int Version);
@@ -13,7 +17,7 @@ public sealed record OutboundEntryLine(long EntryId, int CampaignId, string Camp
 public sealed record InboundScreenDto(
     long ContactId, string Status, long? CallId, string? CallState, string? CallerNumber, DateTime StartedAt, DateTime? EndedAt, int? DurationSeconds,
     int? ServiceId, string? ServiceName, string OperatorName,
-    CustomerDto? Customer, List<LookupMatch> Matches, string? OwnerName, bool OwnerIsMe,
+    CallerRecordDto? Customer, List<LookupMatch> Matches, string? OwnerName, bool OwnerIsMe,
     List<ContactLine> LastInbound, List<ContactLine> LastOutbound, int LastContactsN,
     bool ShowsOutbound, List<OutboundEntryLine> OutboundEntries,
     InboundClosingDto Closing, int Version, bool AccessGranted);

@@ -15,15 +15,14 @@ namespace Schedario.Web.CallCenter.Inbound;
 /// several app nodes routing at once never offer one call twice or give one operator two calls.
 /// </summary>
 public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCenterBus bus, CallerCard callers,
-    SettingsService settings, ILogger<InboundRouter> log) : ITelephonyCallObserver
+    SettingsService settings, InboundServiceDirectory directory, ILogger<InboundRouter> log) : ITelephonyCallObserver
 {
     public async Task OnCallChangedAsync(TelephonyCall call, TelephonyEventKind kind, CancellationToken ct = default)
     {
         switch (kind)
         {
             case TelephonyEventKind.Ringing when call.Direction == CallDirection.Inbound:
-                await PrepareAsync(call.Id, ct);
-                await OfferAsync(call.Id, ct);
+                await RouteRingingAsync(call, ct);
                 break;
             case TelephonyEventKind.Ringing when call.Extension is not null:
                 await AttachDialledAsync(call.Id, call.Extension, ct);
@@ -37,33 +36,49 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
         }
     }
 
-    /// <summary>Finds the service by the called number and identifies the caller (one match only).</summary>
-    async Task PrepareAsync(long callId, CancellationToken ct)
+    /// <summary>
+    /// A new inbound call: its service by the called number, the caller by number (one match only),
+    /// the longest idle ready operator, and the call row updated with all three in one statement.
+    /// Four round trips on the hot path (the service comes from <see cref="InboundServiceDirectory"/>).
+    /// </summary>
+    async Task RouteRingingAsync(TelephonyCall call, CancellationToken ct)
     {
-        var call = await db.TelephonyCalls().FirstAsync(c => c.Id == callId, ct);
-        var changed = false;
-        if (call.ServiceId is null && NormalizedOrRaw(call.CalledNumber) is { } called)
-        {
-            call.ServiceId = await db.InboundServices().Where(s => s.Number == called && s.Active).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
-            changed |= call.ServiceId is not null;
-            if (call.ServiceId is null) log.LogWarning("Inbound call {CallId} to {Called}: no active inbound service has this number", call.Id, call.CalledNumber);
-        }
-        if (call.CustomerId is null && NormalizedOrRaw(call.CallerNumber) is { } caller)
+        var service = call.ServiceId is { } known
+            ? await db.InboundServices().AsNoTracking().Where(s => s.Id == known).Select(s => new InboundServiceDirectory.Entry(s.Id, s.Name, s.PortfolioTypeId)).FirstOrDefaultAsync(ct)
+            : await directory.FindAsync(db, call.CalledNumber, ct);
+        var customerId = call.CustomerId;
+        if (customerId is null && call.CallerNumber is { } caller)
         {
             var matches = await callers.IdentifyAsync(caller, ct);
-            if (matches.Count == 1) { call.CustomerId = matches[0].CustomerId; changed = true; }
+            if (matches.Count == 1) customerId = matches[0].CustomerId;
         }
-        if (changed)
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (service is null)
         {
-            call.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-            try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateConcurrencyException) { db.ChangeTracker.Clear(); } // the PBX moved it on meanwhile; the sweeper retries
+            log.LogWarning("Inbound call {CallId} to {Called}: no active inbound service has this number", call.Id, call.CalledNumber);
+            if (customerId is not null)
+                await db.TelephonyCalls().Where(c => c.Id == call.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.CustomerId, customerId), ct);
+            return;
         }
-        db.ChangeTracker.Clear();
+        var userId = await ClaimOperatorAsync(call.Id, service.Id, now, ct);
+        var updated = await db.TelephonyCalls()
+            .Where(c => c.Id == call.Id && c.State == TelephonyCallState.Ringing && c.OperatorUserId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.ServiceId, service.Id).SetProperty(c => c.CustomerId, customerId)
+                .SetProperty(c => c.OperatorUserId, userId).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
+        if (userId is null) return; // nobody ready: the call waits for the first who is
+        if (updated == 1)
+        {
+            log.LogInformation("Inbound call {CallId} offered to {UserId}", call.Id, userId);
+            await bus.PublishAsync(BusTopics.User(userId), "", ct);
+        }
+        else await GiveBackAsync(userId, call.Id, ct);
     }
 
-    static string? NormalizedOrRaw(string? number) =>
-        string.IsNullOrWhiteSpace(number) ? null : PhoneNormalizer.TryNormalize(number, out var e164) ? e164 : number.Trim();
+    /// <summary>Someone else offered (or the PBX ended) the call meanwhile: the operator goes back, still first in line.</summary>
+    Task GiveBackAsync(string userId, long callId, CancellationToken ct) =>
+        db.OperatorPresence().Where(p => p.UserId == userId && p.State == OperatorState.Ringing && p.CurrentCallId == callId)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.Ready).SetProperty(p => p.CurrentCallId, (long?)null)
+                .SetProperty(p => p.Version, p => p.Version + 1), ct);
 
     /// <summary>Offers a ringing, unoffered call to the longest idle ready operator of its service. False: nobody free, it waits.</summary>
     public async Task<bool> OfferAsync(long callId, CancellationToken ct = default)
@@ -72,9 +87,7 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
             .Select(c => new { c.Id, c.State, c.OperatorUserId, c.ServiceId, c.Direction }).FirstOrDefaultAsync(ct);
         if (call is not { State: TelephonyCallState.Ringing, OperatorUserId: null, ServiceId: not null, Direction: CallDirection.Inbound }) return false;
         var now = clock.GetUtcNow().UtcDateTime;
-        var userId = db.Provider == DatabaseProvider.Postgres
-            ? await ClaimOperatorPostgresAsync(callId, call.ServiceId.Value, now, ct)
-            : await ClaimOperatorAsync(callId, call.ServiceId.Value, now, ct);
+        var userId = await ClaimOperatorAsync(callId, call.ServiceId.Value, now, ct);
         if (userId is null) return false;
         var offered = await db.TelephonyCalls()
             .Where(c => c.Id == callId && c.State == TelephonyCallState.Ringing && c.OperatorUserId == null)
@@ -83,15 +96,15 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
         {
             log.LogInformation("Inbound call {CallId} offered to {UserId}", callId, userId);
             await bus.PublishAsync(BusTopics.User(userId), "", ct);
-            await bus.PublishAsync(BusTopics.Wallboard, "", ct);
             return true;
         }
-        // Someone else offered the call meanwhile: give this operator back, still first in line.
-        await db.OperatorPresence().Where(p => p.UserId == userId && p.State == OperatorState.Ringing && p.CurrentCallId == callId)
-            .ExecuteUpdateAsync(u => u.SetProperty(p => p.State, OperatorState.Ready).SetProperty(p => p.CurrentCallId, (long?)null)
-                .SetProperty(p => p.Version, p => p.Version + 1), ct);
+        await GiveBackAsync(userId, callId, ct);
         return false;
     }
+
+    /// <summary>Takes the longest idle ready operator of the service for the call (Ready → Ringing); null when nobody is free.</summary>
+    Task<string?> ClaimOperatorAsync(long callId, int serviceId, DateTime now, CancellationToken ct) =>
+        db.Provider == DatabaseProvider.Postgres ? ClaimOperatorPostgresAsync(callId, serviceId, now, ct) : ClaimOperatorSqliteAsync(callId, serviceId, now, ct);
 
     /// <summary>
     /// PostgreSQL: one statement takes the longest idle ready operator of the service, skipping rows
@@ -138,7 +151,7 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
     }
 
     /// <summary>SQLite (one node): the longest idle ready operator, re-read if someone else took them first.</summary>
-    async Task<string?> ClaimOperatorAsync(long callId, int serviceId, DateTime now, CancellationToken ct)
+    async Task<string?> ClaimOperatorSqliteAsync(long callId, int serviceId, DateTime now, CancellationToken ct)
     {
         var serviceOperators = db.Set<InboundServiceOperator>().Where(o => o.ServiceId == serviceId);
         var anyOperators = await serviceOperators.AnyAsync(ct);
@@ -208,7 +221,6 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
                     .SetProperty(p => p.PauseReason, (string?)null).SetProperty(p => p.Version, p => p.Version + 1), ct);
             await bus.PublishAsync(BusTopics.User(userId), "", ct);
         }
-        if (expired.Count > 0 || stale.Count > 0) await bus.PublishAsync(BusTopics.Wallboard, "", ct);
         await OfferWaitingAsync(ct);
     }
 
@@ -264,7 +276,6 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
                     .SetProperty(x => x.Version, x => x.Version + 1), ct);
             await bus.PublishAsync(BusTopics.User(p.UserId), "", ct);
         }
-        await bus.PublishAsync(BusTopics.Wallboard, "", ct);
         if (holders.Count > 0) await OfferWaitingAsync(ct);
     }
 }

@@ -10,9 +10,6 @@ public static class BusTopics
 {
     /// <summary>The phone bar of one operator (presence, offered call, call state).</summary>
     public static string User(string userId) => "user:" + userId;
-
-    /// <summary>Anything a supervisor's live views show.</summary>
-    public const string Wallboard = "wallboard";
 }
 
 /// <summary>

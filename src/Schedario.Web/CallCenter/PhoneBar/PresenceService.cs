@@ -109,7 +109,6 @@ public sealed class PresenceService(SchedarioDb db, TimeProvider clock, ICallCen
         p.Version++;
         await SaveAsync(ct);
         await bus.PublishAsync(BusTopics.User(userId), "", ct);
-        await bus.PublishAsync(BusTopics.Wallboard, "", ct);
         return await GetAsync(userId, ct);
     }
 

@@ -21,7 +21,7 @@ public sealed record InboundServiceInput(string? Code, string? Name, string? Num
 public sealed record OperatorCandidateDto(string UserId, string UserName, string DisplayName);
 
 /// <summary>The inbound services table: the number called → service, its portfolio type, its operators, N of last contacts.</summary>
-public sealed class InboundServiceAdminService(SchedarioDb db, AuditLog audit)
+public sealed class InboundServiceAdminService(SchedarioDb db, AuditLog audit, InboundServiceDirectory directory)
 {
     public const int MaxLastContacts = 20;
 
@@ -66,6 +66,7 @@ public sealed class InboundServiceAdminService(SchedarioDb db, AuditLog audit)
         audit.Add(AuditActions.Update, "inboundService", s.Code, details: Describe(s));
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { throw Stale(); }
+        directory.Forget();
         return await GetAsync(id, ct);
     }
 
@@ -80,6 +81,7 @@ public sealed class InboundServiceAdminService(SchedarioDb db, AuditLog audit)
         audit.Add(AuditActions.Delete, "inboundService", s.Code, details: s.Name);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { throw Stale(); }
+        directory.Forget();
     }
 
     static ConcurrencyException Stale() => new("Il servizio inbound è stato modificato da un altro utente: ricaricarlo.");
