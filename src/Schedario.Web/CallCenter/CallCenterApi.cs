@@ -15,6 +15,7 @@ public static class CallCenterApi
     {
         services.AddCallCenterBus(configuration);
         services.AddScoped<PresenceService>();
+        services.AddScoped<Identity.ISignOutHandler>(sp => sp.GetRequiredService<PresenceService>());
         services.AddScoped<CallerCard>();
         services.AddSingleton<InboundServiceDirectory>();
         services.AddScoped<InboundRouter>();

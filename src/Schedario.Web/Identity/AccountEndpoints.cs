@@ -26,8 +26,10 @@ public static class AccountEndpoints
             return Results.LocalRedirect(target);
         }).AllowAnonymous().RequireRateLimiting(Shared.SecurityHeaders.LoginPolicy).ExcludeFromDescription();
 
-        app.MapPost("/account/logout", async (SignInManager<AppUser> signIn) =>
+        app.MapPost("/account/logout", async (SignInManager<AppUser> signIn, HttpContext http, IEnumerable<ISignOutHandler> handlers) =>
         {
+            if (http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } userId)
+                foreach (var h in handlers) await h.OnSignOutAsync(userId, http.RequestAborted);
             await signIn.SignOutAsync();
             return Results.Redirect("/login");
         }).ExcludeFromDescription();
@@ -45,4 +47,10 @@ public static class AccountEndpoints
     /// <summary>Only a local path may be a redirect target (no open redirect).</summary>
     static string LocalUrl(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+}
+
+/// <summary>Told when a user logs out, so other modules can let go of them (the phone bar goes offline).</summary>
+public interface ISignOutHandler
+{
+    Task OnSignOutAsync(string userId, CancellationToken ct);
 }

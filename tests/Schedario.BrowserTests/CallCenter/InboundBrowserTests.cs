@@ -88,6 +88,11 @@ public sealed class InboundBrowserTests(BrowserFixture browser) : IClassFixture<
         await Expect(page.GetByTestId("inbound-closed")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("inbound-status")).ToHaveTextAsync("Risolto");
         await Expect(page.GetByTestId("phone-bar")).ToHaveAttributeAsync("data-state", "Ready");
+
+        // Logging out closes the bar at once: no call is offered to someone who has left.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+        await page.WaitForURLAsync("**/login**");
+        Assert.Equal("Offline", (await InboundKit.BarAsync(op.Client)).State);
     }
 
     /// <summary>The input of a MudTextField, wherever MudBlazor puts the test id.</summary>

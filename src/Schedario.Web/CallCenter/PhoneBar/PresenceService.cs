@@ -22,8 +22,11 @@ public sealed record PhoneBarOpenInput(string? Extension);
 /// open and ready. Calls move the state on their own (ringing, on a call, wrap-up) through
 /// <see cref="Inbound.InboundRouter"/>.
 /// </summary>
-public sealed class PresenceService(SchedarioDb db, TimeProvider clock, ICallCenterBus bus, CallerCard callers)
+public sealed class PresenceService(SchedarioDb db, TimeProvider clock, ICallCenterBus bus, CallerCard callers) : Identity.ISignOutHandler
 {
+    /// <summary>Logging out closes the bar at once: no call is offered to someone who left.</summary>
+    public Task OnSignOutAsync(string userId, CancellationToken ct) => CloseBarAsync(userId, ct);
+
     /// <summary>How long an open bar counts as open without a heartbeat (the bar beats every 15 s).</summary>
     public static readonly TimeSpan BarLease = TimeSpan.FromSeconds(45);
 
