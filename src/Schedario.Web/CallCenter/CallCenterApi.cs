@@ -23,6 +23,7 @@ public static class CallCenterApi
         services.AddScoped<InboundDesk>();
         services.AddHostedService<InboundSweeper>();
         services.AddSignalR();
+        services.AddSingleton<PhoneHubConnections>();
         services.AddHostedService<PhoneHubRelay>();
         return services;
     }
