@@ -33,6 +33,11 @@ public static class CallCenterApi
         var bar = api.MapGroup("/phone-bar").WithTags("Phone bar").RequireAuthorization(p => p.RequireRole(CampaignsApi.Callers));
         bar.MapGet("/", (PresenceService s, ClaimsPrincipal user, CancellationToken ct) => s.GetAsync(UserId(user), ct))
             .WithSummary("My phone bar: state, and the call ringing or on");
+        bar.MapGet("/pop", async (PresenceService s, CallerCard card, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var me = await s.GetAsync(UserId(user), ct);
+            return me.CallId is { } id && await card.PopAsync(id, UserId(user), ct) is { } pop ? Results.Ok(pop) : Results.NoContent();
+        }).WithSummary("The screen pop while my call rings: the identified record, its characteristics, the last N inbound + N outbound contacts (204 when none)");
         bar.MapPost("/open", (PhoneBarOpenInput input, PresenceService s, ClaimsPrincipal user, CancellationToken ct) => s.OpenAsync(UserId(user), user.UserName(), input.Extension, ct))
             .WithSummary("Open the bar or keep it open (send every 15 s; after 45 s without it the bar counts as closed)");
         bar.MapPost("/state", (PhoneBarStateInput input, PresenceService s, ClaimsPrincipal user, CancellationToken ct) => s.SetStateAsync(UserId(user), user.UserName(), input, ct))

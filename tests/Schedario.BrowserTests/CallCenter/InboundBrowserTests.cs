@@ -50,6 +50,8 @@ public sealed class InboundBrowserTests(BrowserFixture browser) : IClassFixture<
         await Expect(page.GetByTestId("phone-bar")).ToHaveAttributeAsync("data-state", "Ringing");
         await Expect(page.GetByTestId("bar-caller")).ToContainTextAsync(record.DisplayName);
         await Expect(page.GetByTestId("bar-owner")).ToContainTextAsync("Tuo cliente");
+        await Expect(page.GetByTestId("bar-pop")).ToContainTextAsync(record.DisplayName);
+        await Expect(page.GetByTestId("pop-contact")).ToHaveCountAsync(4);
 
         // Accept: the inbound screen opens on the identified record with its last contacts (2 + 2).
         await page.GetByTestId("bar-accept").ClickAsync();

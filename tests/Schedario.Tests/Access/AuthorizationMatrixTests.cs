@@ -121,6 +121,7 @@ public abstract class AuthorizationMatrixTests<TFixture>(TFixture fixture) : ICl
         ["GET /api/v1/telephony/calls/{id:long}/events"] = Managers,
         // The phone bar and the inbound desk.
         ["GET /api/v1/phone-bar/"] = Callers,
+        ["GET /api/v1/phone-bar/pop"] = Callers,
         ["POST /api/v1/phone-bar/open"] = Callers,
         ["POST /api/v1/phone-bar/state"] = Callers,
         ["POST /api/v1/phone-bar/accept"] = Callers,

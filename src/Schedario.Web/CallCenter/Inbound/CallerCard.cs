@@ -4,6 +4,8 @@ using Schedario.Web.CallCenter.Telephony;
 using Schedario.Web.Data;
 using Schedario.Web.Organization;
 using Schedario.Web.Registry;
+using Schedario.Web.Settings;
+using Schedario.Web.Campaigns;
 
 namespace Schedario.Web.CallCenter.Inbound;
 
@@ -13,7 +15,7 @@ namespace Schedario.Web.CallCenter.Inbound;
 /// operator sees at once whether it is one of their customers (seed 003). Identification searches
 /// the service's whole scope, not the operator's own visibility: the offered call is the grant.
 /// </summary>
-public sealed class CallerCard(SchedarioDb db)
+public sealed class CallerCard(SchedarioDb db, CustomerService customers, SettingsService settings)
 {
     public sealed record Summary(long CallId, string Direction, string? CallerNumber, string? CalledNumber, string? ServiceName,
         Guid? CustomerId, string? CustomerName, int Matches, string? OwnerName, bool OwnerIsMe, long? InboundContactId, DateTime? AnsweredAt);
@@ -45,6 +47,25 @@ public sealed class CallerCard(SchedarioDb db)
             row.Owner?.Name, row.Owner?.UserId == userId && userId != "", row.ContactId, row.AnsweredAt);
     }
 
+    /// <summary>
+    /// The screen pop: while the call rings, the operator it is offered to sees the identified record,
+    /// its characteristics and its last N inbound + N outbound contacts (seed 003: "immediatamente
+    /// visibili"), before answering. Only for the operator the call is offered to: the offer is the grant.
+    /// </summary>
+    public async Task<CallerPopDto?> PopAsync(long callId, string userId, CancellationToken ct = default)
+    {
+        using var system = AmbientAccess.As(null);
+        var call = await (from c in db.TelephonyCalls().AsNoTracking()
+                          where c.Id == callId && c.OperatorUserId == userId && c.CustomerId != null
+                          from s in db.InboundServices().Where(s => s.Id == c.ServiceId).DefaultIfEmpty()
+                          select new { CustomerId = c.CustomerId!.Value, LastContacts = s == null ? (int?)null : s.LastContacts }).FirstOrDefaultAsync(ct);
+        if (call is null) return null;
+        var n = call.LastContacts ?? await settings.GetIntAsync(SettingCodes.LastContacts, ct);
+        var record = await RecordAsync(call.CustomerId, ct);
+        if (record is null) return null;
+        return new CallerPopDto(record, await LastInboundAsync(call.CustomerId, null, n, ct), await LastOutboundAsync(call.CustomerId, n, ct), n);
+    }
+
     /// <summary>The records (not referents' duplicates) whose phones carry this E.164 number, in the whole registry.</summary>
     public async Task<List<LookupMatch>> IdentifyAsync(string e164, CancellationToken ct = default)
     {
@@ -67,5 +88,58 @@ public sealed class CallerCard(SchedarioDb db)
                       join s in db.Set<Subject>() on o.SubjectId equals s.Id
                       where o.CustomerId == customerId && o.PortfolioTypeId == portfolioTypeId
                       select new Owner(s.Name, s.UserId)).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>What the call screen needs of the record, in two queries (the card's full read takes eight).</summary>
+    public async Task<CallerRecordDto?> RecordAsync(Guid id, CancellationToken ct = default)
+    {
+        var c = await db.Set<Customer>().AsNoTracking().Where(x => x.Id == id)
+            .Select(x => new
+            {
+                x.Id, x.Kind, x.DisplayName, x.TaxCode, x.VatNumber, x.City, x.Province, x.Notes, x.DocumentType, x.DocumentNumber,
+                Phones = x.Phones.Where(p => p.ReferentId == null).OrderByDescending(p => p.IsMain).Select(p => new { p.Type, p.Number, p.E164, p.IsMain }).ToList(),
+                Emails = x.Emails.Where(e => e.ReferentId == null).OrderByDescending(e => e.IsMain).Select(e => new EmailDto(e.Address, e.IsMain)).ToList(),
+            }).FirstOrDefaultAsync(ct);
+        if (c is null) return null;
+        return new CallerRecordDto(c.Id, EnumText.Wire(c.Kind), c.DisplayName, c.TaxCode, c.VatNumber, c.City, c.Province, c.Notes,
+            c.DocumentType is { } dt ? EnumText.Wire(dt) : null, c.DocumentNumber,
+            c.Phones.Select(p => new PhoneDto(EnumText.Wire(p.Type), p.Number, p.E164, p.IsMain)).ToList(), c.Emails,
+            await customers.CharacteristicsOfAsync(id, ct));
+    }
+
+
+    /// <summary>Seed 003: the last N inbound contacts.</summary>
+    public async Task<List<ContactLine>> LastInboundAsync(Guid customerId, long? exceptId, int n, CancellationToken ct = default) =>
+        n <= 0 ? [] : await (from c in db.InboundContacts().AsNoTracking()
+                             where c.CustomerId == customerId && c.Id != exceptId
+                             orderby c.StartedAt descending, c.Id descending
+                             select new ContactLine("inbound", c.StartedAt,
+                                 db.InboundServices().Where(s => s.Id == c.ServiceId).Select(s => s.Name).FirstOrDefault(), c.OperatorName,
+                                 db.InboundCodes().Where(k => k.Id == c.OutcomeId).Select(k => k.Description).FirstOrDefault(), c.Notes, c.DurationSeconds,
+                                 c.Status.ToString())).Take(n).ToListAsync(ct);
+
+    /// <summary>
+    /// Seed 003: the last N calls of the record's outbound campaigns; for a campaign with no calls,
+    /// the name's state there and who has it in charge.
+    /// </summary>
+    public async Task<List<ContactLine>> LastOutboundAsync(Guid customerId, int n, CancellationToken ct = default)
+    {
+        if (n <= 0) return [];
+        var calls = await (from c in db.Calls().AsNoTracking()
+                           join k in db.Campaigns() on c.CampaignId equals k.Id
+                           where c.CustomerId == customerId
+                           orderby c.StartedAt descending, c.Id descending
+                           select new ContactLine("outbound", c.StartedAt, k.Code + " " + k.Name, c.OperatorName, c.OutcomeCode, c.Note, c.DurationSeconds, null))
+            .Take(n).ToListAsync(ct);
+        if (calls.Count >= n) return calls;
+        var uncalled = await (from e in db.CampaignEntries().AsNoTracking()
+                              join k in db.Campaigns() on e.CampaignId equals k.Id
+                              where e.CustomerId == customerId && !db.Calls().Any(c => c.EntryId == e.Id)
+                              orderby k.StartDate descending
+                              select new ContactLine("campaign", null, k.Code + " " + k.Name,
+                                  db.Users.Where(u => u.Id == (e.LeaseHolder ?? e.AssignedUserId)).Select(u => u.DisplayName).FirstOrDefault(),
+                                  null, null, null, e.State.ToString()))
+            .Take(n - calls.Count).ToListAsync(ct);
+        return [.. calls, .. uncalled.Select(u => u with { EntryState = CampaignService.StateName(Enum.Parse<EntryState>(u.EntryState!)) })];
     }
 }

@@ -9,6 +9,9 @@ public sealed record ContactLine(string Kind, DateTime? At, string? Campaign, st
 public sealed record CallerRecordDto(Guid Id, string Kind, string DisplayName, string? TaxCode, string? VatNumber, string? City, string? Province,
     string? Notes, string? DocumentType, string? DocumentNumber, List<PhoneDto> Phones, List<EmailDto> Emails, List<CustomerCharacteristicDto> Characteristics);
 
+/// <summary>The screen pop shown while a call rings: the record, its characteristics and the last N + N contacts.</summary>
+public sealed record CallerPopDto(CallerRecordDto Record, List<ContactLine> LastInbound, List<ContactLine> LastOutbound, int LastContactsN);
+
 /// <summary>A campaign entry of the caller, for CI0036's outbound situation.</summary>
 public sealed record OutboundEntryLine(long EntryId, int CampaignId, string CampaignCode, string CampaignName, string State, string? LastOutcome,
     DateTime? NextCallAt, string? AssignedTo, bool Retired, int Version);

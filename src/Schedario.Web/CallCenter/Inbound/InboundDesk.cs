@@ -137,14 +137,14 @@ public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterB
         var showsOutbound = await settings.GetBoolAsync(SettingCodes.InboundShowsOutbound, ct);
         using (granted ? AmbientAccess.As(null) : null)
         {
-            if (contact.CustomerId is { } cid) customer = await CallerRecordAsync(cid, ct);
+            if (contact.CustomerId is { } cid) customer = await callers.RecordAsync(cid, ct);
             if (customer is null && contact.CallerNumber is not null && PhoneNormalizer.TryNormalize(contact.CallerNumber, out var e164))
                 matches = granted ? await callers.IdentifyAsync(e164, ct) : (await customers.LookupAsync(e164, ct)).Matches.DistinctBy(m => m.CustomerId).ToList();
             if (customer is not null)
             {
                 owner = await callers.OwnerAsync(customer.Id, head.PortfolioTypeId, ct);
-                inbound = await LastInboundAsync(customer.Id, contact.Id, n, ct);
-                outbound = await LastOutboundAsync(customer.Id, n, ct);
+                inbound = await callers.LastInboundAsync(customer.Id, contact.Id, n, ct);
+                outbound = await callers.LastOutboundAsync(customer.Id, n, ct);
                 if (showsOutbound) entries = await OutboundEntriesAsync(customer.Id, ct);
             }
         }
@@ -156,60 +156,8 @@ public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterB
             contact.Version, granted);
     }
 
-    /// <summary>What the call screen needs of the record, in two queries (the card's full read takes eight).</summary>
-    async Task<CallerRecordDto?> CallerRecordAsync(Guid id, CancellationToken ct)
-    {
-        var c = await db.Set<Customer>().AsNoTracking().Where(x => x.Id == id)
-            .Select(x => new
-            {
-                x.Id, x.Kind, x.DisplayName, x.TaxCode, x.VatNumber, x.City, x.Province, x.Notes, x.DocumentType, x.DocumentNumber,
-                Phones = x.Phones.Where(p => p.ReferentId == null).OrderByDescending(p => p.IsMain).Select(p => new { p.Type, p.Number, p.E164, p.IsMain }).ToList(),
-                Emails = x.Emails.Where(e => e.ReferentId == null).OrderByDescending(e => e.IsMain).Select(e => new EmailDto(e.Address, e.IsMain)).ToList(),
-            }).FirstOrDefaultAsync(ct);
-        if (c is null) return null;
-        return new CallerRecordDto(c.Id, EnumText.Wire(c.Kind), c.DisplayName, c.TaxCode, c.VatNumber, c.City, c.Province, c.Notes,
-            c.DocumentType is { } dt ? EnumText.Wire(dt) : null, c.DocumentNumber,
-            c.Phones.Select(p => new PhoneDto(EnumText.Wire(p.Type), p.Number, p.E164, p.IsMain)).ToList(), c.Emails,
-            await customers.CharacteristicsOfAsync(id, ct));
-    }
-
     static string Status(InboundContactStatus s) => Camel(s.ToString());
     static string Camel(string s) => char.ToLowerInvariant(s[0]) + s[1..];
-
-    /// <summary>Seed 003: the last N inbound contacts.</summary>
-    async Task<List<ContactLine>> LastInboundAsync(Guid customerId, long exceptId, int n, CancellationToken ct) =>
-        n <= 0 ? [] : await (from c in db.InboundContacts().AsNoTracking()
-                             where c.CustomerId == customerId && c.Id != exceptId
-                             orderby c.StartedAt descending, c.Id descending
-                             select new ContactLine("inbound", c.StartedAt,
-                                 db.InboundServices().Where(s => s.Id == c.ServiceId).Select(s => s.Name).FirstOrDefault(), c.OperatorName,
-                                 db.InboundCodes().Where(k => k.Id == c.OutcomeId).Select(k => k.Description).FirstOrDefault(), c.Notes, c.DurationSeconds,
-                                 c.Status.ToString())).Take(n).ToListAsync(ct);
-
-    /// <summary>
-    /// Seed 003: the last N calls of the record's outbound campaigns; for a campaign with no calls,
-    /// the name's state there and who has it in charge.
-    /// </summary>
-    async Task<List<ContactLine>> LastOutboundAsync(Guid customerId, int n, CancellationToken ct)
-    {
-        if (n <= 0) return [];
-        var calls = await (from c in db.Calls().AsNoTracking()
-                           join k in db.Campaigns() on c.CampaignId equals k.Id
-                           where c.CustomerId == customerId
-                           orderby c.StartedAt descending, c.Id descending
-                           select new ContactLine("outbound", c.StartedAt, k.Code + " " + k.Name, c.OperatorName, c.OutcomeCode, c.Note, c.DurationSeconds, null))
-            .Take(n).ToListAsync(ct);
-        if (calls.Count >= n) return calls;
-        var uncalled = await (from e in db.CampaignEntries().AsNoTracking()
-                              join k in db.Campaigns() on e.CampaignId equals k.Id
-                              where e.CustomerId == customerId && !db.Calls().Any(c => c.EntryId == e.Id)
-                              orderby k.StartDate descending
-                              select new ContactLine("campaign", null, k.Code + " " + k.Name,
-                                  db.Users.Where(u => u.Id == (e.LeaseHolder ?? e.AssignedUserId)).Select(u => u.DisplayName).FirstOrDefault(),
-                                  null, null, null, e.State.ToString()))
-            .Take(n - calls.Count).ToListAsync(ct);
-        return [.. calls, .. uncalled.Select(u => u with { EntryState = CampaignService.StateName(Enum.Parse<EntryState>(u.EntryState!)) })];
-    }
 
     /// <summary>CI0036: the caller's entries in campaigns still running, which the operator may close or move.</summary>
     async Task<List<OutboundEntryLine>> OutboundEntriesAsync(Guid customerId, CancellationToken ct)

@@ -101,6 +101,14 @@ public abstract class InboundFlowTests<TFixture>(TFixture fixture) : IClassFixtu
         var bar = await WaitForAsync(op.Client, "Ringing");
         Assert.Equal(record.DisplayName, bar.CustomerName);
         Assert.True(bar.OwnerIsMe, "the record is owned by this operator for the service's portfolio type");
+        // The screen pop, before answering: the record, its characteristics and the last 3 + 3 contacts.
+        var pop = (await op.Client.GetFromJsonAsync<CallerPopDto>("/api/v1/phone-bar/pop"))!;
+        Assert.Equal(record.Id, pop.Record.Id);
+        Assert.NotEmpty(pop.Record.Characteristics);
+        Assert.Equal(["inbound-note-3", "inbound-note-2", "inbound-note-1"], pop.LastInbound.Select(c => c.Note));
+        Assert.Equal(["outbound-note-3", "outbound-note-2", "outbound-note-1"], pop.LastOutbound.Select(c => c.Note));
+        var (_, stranger, _) = await kit.Access.UserAsync(Roles.Operator, null);
+        Assert.Equal(HttpStatusCode.NoContent, (await stranger.GetAsync("/api/v1/phone-bar/pop")).StatusCode);
 
         var contactId = await kit.AcceptAsync(op.Client);
         Assert.Equal("OnCall", (await BarAsync(op.Client)).State);
