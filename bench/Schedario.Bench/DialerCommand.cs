@@ -75,10 +75,18 @@ static class DialerCommand
         Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
         {
             var model = new DialerModel { Operators = ops, AnswerRate = rate, Seed = jobs[i].seed };
-            results[i] = DialerSimulation.Run(model, jobs[i].mode);
+            results[i] = jobs[i].mode == SimulatedMode.Predictive && PredictiveOverride() is { } settings
+                ? DialerSimulation.Run(model, new PredictivePacer(settings))
+                : DialerSimulation.Run(model, jobs[i].mode);
         });
         return new Point(ops, rate, Modes.ToDictionary(m => m, m => results.Where((_, i) => jobs[i].mode == m).ToArray()));
     }
+
+    /// <summary>DIALER_TARGET_SHARE (0.3–0.95) runs the predictive pacer at another margin under the limit.</summary>
+    static PredictiveSettings? PredictiveOverride() =>
+        Environment.GetEnvironmentVariable("DIALER_TARGET_SHARE") is { } v
+            ? new PredictiveSettings(TargetShareOfLimit: double.Parse(v, CultureInfo.InvariantCulture))
+            : null;
 
     static string F(double v, string fmt = "0.0") => v.ToString(fmt, CultureInfo.InvariantCulture);
 

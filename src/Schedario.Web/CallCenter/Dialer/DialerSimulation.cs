@@ -45,6 +45,7 @@ public sealed record DialerRunResult(
 /// </summary>
 public static class DialerSimulation
 {
+    const double TickSeconds = 1;
     static readonly DateTime DayStart = new(2026, 1, 5, 9, 0, 0, DateTimeKind.Utc);
 
     /// <summary>The pacer a mode runs with, at the settings stated in docs/benchmarks.md.</summary>
@@ -158,7 +159,7 @@ public static class DialerSimulation
                 _now = key.Item1;
                 switch (e.Kind)
                 {
-                    case Ev.Tick: Decide(); At(_now + 1, Ev.Tick); break;
+                    case Ev.Tick: Decide(); At(_now + TickSeconds, Ev.Tick); break;
                     case Ev.Resolve: Resolve(e.Id); break;
                     case Ev.LeadDone: Place(e.Id); break;
                     case Ev.AbandonCheck: AbandonCheck(e.Id); break;

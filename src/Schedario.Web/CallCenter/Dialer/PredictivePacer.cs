@@ -3,9 +3,9 @@ using Schedario.Web.Shared;
 namespace Schedario.Web.CallCenter.Dialer;
 
 /// <summary>The predictive pacer's settings (the abandon limit itself comes with each snapshot).</summary>
-/// <param name="TargetShareOfLimit">The abandon rate aimed at, as a share of the limit (0.3–0.95; default 0.8 = 2.4% of 3%).</param>
+/// <param name="TargetShareOfLimit">The abandon rate aimed at, as a share of the limit (0.3–0.95; default 0.9 = 2.7% of 3%).</param>
 /// <param name="MaxLinesPerOperator">Never more calls in flight than this per logged-in operator (1–20).</param>
-public sealed record PredictiveSettings(double TargetShareOfLimit = 0.8, double MaxLinesPerOperator = 8)
+public sealed record PredictiveSettings(double TargetShareOfLimit = 0.9, double MaxLinesPerOperator = 8)
 {
     public FieldErrors Validate()
     {
@@ -36,15 +36,18 @@ public sealed class PredictivePacer : IPacer
     /// <summary>Pseudo-answers the budget starts with (so the first abandons of a day do not stop it cold).</summary>
     const double BudgetPrior = 40;
     /// <summary>How fast θ follows the budget: e-folding per this many seconds at a slack of ±1.</summary>
-    const double ControllerSeconds = 600;
+    const double ControllerSeconds = 1800;
 
     readonly double[][] _dist = new double[Quantiles.Length][];
     readonly int[] _count = new int[Quantiles.Length];
     readonly int[] _offset = new int[Quantiles.Length];
     readonly double[] _tau = new double[Quantiles.Length];
     readonly double[] _newAnswerBy = new double[Quantiles.Length];
+    readonly double[] _laterAnswers = new double[Quantiles.Length];
+    double _launchRate; // own launches per second, smoothed
     double _logTheta = Math.Log(ThetaStart);
-    double _lastNow = double.NaN;
+    double _lastNow = double.NaN, _dt;
+    const double LaunchRateSeconds = 30;
 
     public PredictivePacer(PredictiveSettings? settings = null)
     {
@@ -78,6 +81,11 @@ public sealed class PredictivePacer : IPacer
         {
             var tau = _tau[j] = Math.Max(0.5, stats.RingQuantile(Quantiles[j]));
             _newAnswerBy[j] = stats.AnsweredWithin(tau);
+            // Calls we will launch in the coming seconds, at the pace we have been launching, answered
+            // before this one (a shorter ring) take operators first: a Poisson number of them.
+            double mass = 0;
+            for (var u = 0.5; u < tau; u += 1) mass += stats.AnsweredWithin(u) * Math.Min(1, tau - u + 0.5);
+            _laterAnswers[j] = _launchRate * mass;
             Build(j, s, stats, tau, tau + grace);
         }
 
@@ -92,6 +100,8 @@ public sealed class PredictivePacer : IPacer
             for (var j = 0; j < Quantiles.Length; j++) AddCall(j, _newAnswerBy[j]);
             if (person <= 0) break;
         }
+        _launchRate += (launch - _launchRate * _dt) / LaunchRateSeconds;
+        if (_launchRate < 0) _launchRate = 0;
         var why = launch > 0 ? PacingHold.None
             : theta <= ThetaMin * 1.01 ? PacingHold.AbandonBudgetSpent
             : s.OperatorsReady == 0 ? PacingHold.NoReadyOperators : PacingHold.LinesFull;
@@ -106,16 +116,20 @@ public sealed class PredictivePacer : IPacer
     double Controller(in PacingSnapshot s, DialerStats stats)
     {
         var now = s.Now.Ticks / (double)TimeSpan.TicksPerSecond;
-        var dt = double.IsNaN(_lastNow) ? 0 : Math.Clamp(now - _lastNow, 0, 60);
+        var dt = _dt = double.IsNaN(_lastNow) ? 0 : Math.Clamp(now - _lastNow, 0, 60);
         _lastNow = now;
         var target = Settings.TargetShareOfLimit * s.AbandonLimit;
-        var budget = target * (s.WindowAnswered + BudgetPrior) - s.WindowAbandoned;
+        // Budget B = target × (answered + what a quarter hour at full occupancy would answer) − abandoned.
         var perHour = Math.Max(1, s.OperatorsLoggedIn) * 3600 / Math.Max(10, stats.MeanTalk + stats.MeanWrapUp);
-        var scale = Math.Max(1.5, target * perHour * 0.25);
+        var quarter = Math.Max(BudgetPrior, perHour * 0.25);
+        var budget = target * (s.WindowAnswered + quarter) - s.WindowAbandoned;
+        var scale = Math.Max(1.5, target * quarter);
         var slack = budget / scale;
         _logTheta = Math.Clamp(_logTheta + dt / ControllerSeconds * Math.Clamp(slack - 1, -1, 1), Math.Log(ThetaMin), Math.Log(ThetaMax));
         var theta = Math.Exp(_logTheta);
-        if (slack < 1) theta *= Math.Max(0, slack) * Math.Max(0, slack);
+        // Past half the reserve, cut at once: squared, to nothing as the budget runs out.
+        var reserve = Math.Clamp(2 * slack, 0, 1);
+        theta *= reserve * reserve;
         return Theta = Math.Max(ThetaMin, theta);
     }
 
@@ -152,15 +166,26 @@ public sealed class PredictivePacer : IPacer
     }
 
     /// <summary>P(offset + sum ≤ 0): no operator left for one more answered call.</summary>
+    /// <remarks>With K ~ Poisson(later answers) taken away: Σ_k P(K = k) · P(sum ≤ k − offset).</remarks>
     double LowerTail(int j)
     {
         var c = -_offset[j];
-        if (c < 0) return 0;
         var d = _dist[j];
         var n = _count[j];
-        if (c >= n) return 1;
-        double sum = 0;
-        for (var i = 0; i <= c; i++) sum += d[i];
-        return Math.Min(1, sum);
+        var mu = _laterAnswers[j];
+        var kMax = mu <= 0 ? 0 : Math.Min(500, (int)(mu + 8 * Math.Sqrt(mu) + 8));
+        var pk = Math.Exp(-mu);
+        double cdf = 0, tail = 0;
+        var i = 0;
+        for (var k = 0; k <= kMax; k++)
+        {
+            if (k > 0) pk *= mu / k;
+            var limit = c + k;
+            if (limit < 0) continue;
+            if (limit >= n) { tail += pk; continue; }
+            while (i <= limit) cdf += d[i++];
+            tail += pk * Math.Min(1, cdf);
+        }
+        return Math.Min(1, tail);
     }
 }
