@@ -37,6 +37,8 @@ public sealed class PredictivePacer : IPacer
     const double BudgetPrior = 40;
     /// <summary>How fast θ follows the budget: e-folding per this many seconds at a slack of ±1.</summary>
     const double ControllerSeconds = 1800;
+    /// <summary>Abandons kept in hand under the limit itself.</summary>
+    const double HardMargin = 3;
 
     readonly double[][] _dist = new double[Quantiles.Length][];
     readonly int[] _count = new int[Quantiles.Length];
@@ -119,10 +121,11 @@ public sealed class PredictivePacer : IPacer
         var dt = _dt = double.IsNaN(_lastNow) ? 0 : Math.Clamp(now - _lastNow, 0, 60);
         _lastNow = now;
         var target = Settings.TargetShareOfLimit * s.AbandonLimit;
-        // Budget B = target × (answered + what a quarter hour at full occupancy would answer) − abandoned.
+        // Budget B = target × answered − abandoned, with answered counted as at least what a quarter hour at
+        // full occupancy answers (so the first abandons of a day do not stop it cold).
         var perHour = Math.Max(1, s.OperatorsLoggedIn) * 3600 / Math.Max(10, stats.MeanTalk + stats.MeanWrapUp);
         var quarter = Math.Max(BudgetPrior, perHour * 0.25);
-        var budget = target * (s.WindowAnswered + quarter) - s.WindowAbandoned;
+        var budget = target * Math.Max(s.WindowAnswered, quarter) - s.WindowAbandoned;
         var scale = Math.Max(1.5, target * quarter);
         var slack = budget / scale;
         _logTheta = Math.Clamp(_logTheta + dt / ControllerSeconds * Math.Clamp(slack - 1, -1, 1), Math.Log(ThetaMin), Math.Log(ThetaMax));
@@ -130,6 +133,11 @@ public sealed class PredictivePacer : IPacer
         // Past half the reserve, cut at once: squared, to nothing as the budget runs out.
         var reserve = Math.Clamp(2 * slack, 0, 1);
         theta *= reserve * reserve;
+        // And never knowingly near the limit itself: while a few more abandons (the calls already ringing
+        // can still bring some) would put the window over it (the start of a day, a small team, a bad
+        // burst), the risk allowed shrinks to almost none.
+        var hard = Math.Clamp((s.AbandonLimit * s.WindowAnswered - s.WindowAbandoned - 1) / HardMargin, 0, 1);
+        theta *= hard * hard;
         return Theta = Math.Max(ThetaMin, theta);
     }
 
