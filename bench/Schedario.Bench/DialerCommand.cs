@@ -75,6 +75,8 @@ static class DialerCommand
         Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
         {
             var model = new DialerModel { Operators = ops, AnswerRate = rate, Seed = jobs[i].seed };
+            // Sensitivity: DIALER_TALK_SD=1 makes talk lengths (almost) known in advance.
+            if (Environment.GetEnvironmentVariable("DIALER_TALK_SD") is { } sd) model = model with { TalkSdSeconds = double.Parse(sd, CultureInfo.InvariantCulture) };
             results[i] = jobs[i].mode == SimulatedMode.Predictive && PredictiveOverride() is { } settings
                 ? DialerSimulation.Run(model, new PredictivePacer(settings))
                 : DialerSimulation.Run(model, jobs[i].mode);
@@ -132,7 +134,7 @@ static class DialerCommand
     {
         Console.WriteLine();
         Console.WriteLine("## Grid summary: predictive vs the others (talk min / op-hour ratios; occupancy ÷ oracle; abandon: day max over seeds, worst rolling hour max over seeds)");
-        Console.WriteLine("| ops × answer | pred talk | ÷ manual | ÷ preview | ÷ VICIdial | ÷ oracle (occ.) | pred abandon day max | pred worst hour | VICIdial abandon day max | VICIdial worst hour | pass |");
+        Console.WriteLine("| ops × answer | pred talk | ÷ manual | ÷ preview | ÷ VICIdial | ÷ oracle (occ.) | pred abandon day max | pred worst hour | VICIdial abandon day max | VICIdial worst hour | ≤ 3% every seed and ≥ VICIdial |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         var all = true;
         foreach (var p in points)
@@ -141,14 +143,18 @@ static class DialerCommand
             var pred = Talk(SimulatedMode.Predictive);
             var maxAb = p.Max(SimulatedMode.Predictive, x => x.AbandonRate);
             var occ = p.Mean(SimulatedMode.Predictive, x => x.Occupancy) / p.Mean(SimulatedMode.Oracle, x => x.Occupancy);
-            var pass = maxAb <= 0.03 && pred >= Talk(SimulatedMode.Vicidial) && (p.Operators != 5 || p.AnswerRate != 0.25 || occ >= 0.65)
-                && (p.Operators != 20 || p.AnswerRate != 0.25 || occ >= 0.90);
+            // The grid's own target: within the limit in every seed, and at least the reference's talk time.
+            var pass = maxAb <= 0.03 && pred >= Talk(SimulatedMode.Vicidial);
             all &= pass;
             Console.WriteLine($"| {p.Operators} × {p.AnswerRate:P0} | {F(pred, "0.00")} | {F(pred / Talk(SimulatedMode.Manual), "0.00")} | {F(pred / Talk(SimulatedMode.Preview), "0.00")} | " +
                 $"{F(pred / Talk(SimulatedMode.Vicidial), "0.00")} | {F(occ, "0.000")} | {F(100 * maxAb, "0.00")}% | {F(100 * p.Max(SimulatedMode.Predictive, x => x.WorstHourAbandonRate), "0.00")}% | " +
                 $"{F(100 * p.Max(SimulatedMode.Vicidial, x => x.AbandonRate), "0.00")}% | {F(100 * p.Max(SimulatedMode.Vicidial, x => x.WorstHourAbandonRate), "0.00")}% | {(pass ? "PASS" : "FAIL")} |");
         }
-        Console.WriteLine($"grid: {(all ? "PASS" : "FAIL")}");
+        Console.WriteLine($"grid (predictive ≤ 3% over the day in every seed and talk ≥ VICIdial-style at every point): {(all ? "PASS" : "FAIL")}");
+        var headline = points.FirstOrDefault(p => p.Operators == 20 && p.AnswerRate == 0.25);
+        var small = points.FirstOrDefault(p => p.Operators == 5 && p.AnswerRate == 0.25);
+        if (headline is not null) PrintTargets(headline);
+        if (small is not null) PrintTargets(small);
     }
 
     /// <summary>Decision time: the real snapshots of a predictive day at 50 operators × 10% (the most calls
