@@ -133,10 +133,12 @@ public sealed class PredictivePacer : IPacer
         // Past half the reserve, cut at once: squared, to nothing as the budget runs out.
         var reserve = Math.Clamp(2 * slack, 0, 1);
         theta *= reserve * reserve;
-        // And never knowingly near the limit itself: while a few more abandons (the calls already ringing
-        // can still bring some) would put the window over it (the start of a day, a small team, a bad
-        // burst), the risk allowed shrinks to almost none.
-        var hard = Math.Clamp((s.AbandonLimit * s.WindowAnswered - s.WindowAbandoned - 1) / HardMargin, 0, 1);
+        // And never knowingly near the limit itself: when the window would close over it, even if the rest
+        // of it ran at the target (a few abandons kept in hand: the calls already ringing can still bring
+        // some), the risk allowed shrinks to almost none. The rest of the window is the rest of today's
+        // calling time when known (a day window), else nothing (strict: the rate now).
+        var rest = s.CallingTimeLeft is { } left ? Math.Max(0, left.TotalHours) * perHour * 0.8 : 0;
+        var hard = Math.Clamp((s.AbandonLimit * (s.WindowAnswered + rest) - s.WindowAbandoned - target * rest - 1) / HardMargin, 0, 1);
         theta *= hard * hard;
         return Theta = Math.Max(ThetaMin, theta);
     }
