@@ -120,8 +120,12 @@ static class DialerCommand
         var occ = p.Mean(SimulatedMode.Predictive, x => x.Occupancy) / p.Mean(SimulatedMode.Oracle, x => x.Occupancy);
         Console.WriteLine();
         Console.WriteLine($"targets at {p.Operators} operators × {p.AnswerRate:P0}:");
-        Verdict("talk ÷ preview ≥ 1.6", pred / Talk(SimulatedMode.Preview), 1.6);
-        Verdict("talk ÷ manual ≥ 1.75", pred / Talk(SimulatedMode.Manual), 1.75);
+        // The ratios to preview and manual are issue 6's targets at 20 operators; small teams have the 0.65 one.
+        if (p.Operators > 5)
+        {
+            Verdict("talk ÷ preview ≥ 1.6", pred / Talk(SimulatedMode.Preview), 1.6);
+            Verdict("talk ÷ manual ≥ 1.75", pred / Talk(SimulatedMode.Manual), 1.75);
+        }
         Console.WriteLine($"  abandon over the day ≤ 3% in every seed: max {F(100 * maxAbandon, "0.00")}% → {(maxAbandon <= 0.03 ? "PASS" : "FAIL")}");
         Verdict("occupancy ÷ oracle ≥ 0.90 (0.65 for 5 operators)", occ, p.Operators <= 5 ? 0.65 : 0.90);
         Verdict("talk ≥ VICIdial-style", pred / Talk(SimulatedMode.Vicidial), 1.0);
