@@ -23,8 +23,9 @@ public sealed record PredictiveSettings(double TargetShareOfLimit = 0.9, double 
 /// probability that, if a person answers it, no operator is free within the abandon grace: the exact
 /// distribution (Poisson-binomial) of operators freed by then (each talking or wrapping-up operator with
 /// its own learned probability, given how long they have been at it) minus calls answered before it
-/// (each ringing call with its own probability, given how long it has rung), at five points of the learned
-/// ring-time distribution. Calls are launched while that risk is under a threshold θ; an abandon-budget
+/// (each ringing call with its own probability, given how long it has rung; the answered calls waiting;
+/// the calls launched before it in this decision; a Poisson number for the calls it will launch in the
+/// next seconds that answer sooner), at five points of the learned ring-time distribution. Calls are launched while that risk is under a threshold θ; an abandon-budget
 /// controller moves θ so the window's rate settles at a margin under the limit, and tightens θ as the
 /// budget is spent.
 /// </summary>
@@ -33,7 +34,7 @@ public sealed class PredictivePacer : IPacer
     // Where the new call's answer time is looked at: quantiles of the learned ring time, equal weights.
     static readonly double[] Quantiles = [0.1, 0.3, 0.5, 0.7, 0.9];
     const double ThetaMin = 0.002, ThetaMax = 0.6, ThetaStart = 0.05;
-    /// <summary>Pseudo-answers the budget starts with (so the first abandons of a day do not stop it cold).</summary>
+    /// <summary>The fewest answers the budget counts (so the first abandons of a day do not stop it cold).</summary>
     const double BudgetPrior = 40;
     /// <summary>How fast θ follows the budget: e-folding per this many seconds at a slack of ±1.</summary>
     const double ControllerSeconds = 1800;
@@ -111,9 +112,10 @@ public sealed class PredictivePacer : IPacer
     }
 
     /// <summary>
-    /// θ: the highest abandon risk a new call may carry. Budget B = target × (answered + prior) − abandoned;
+    /// θ: the highest abandon risk a new call may carry. Budget B = target × answered − abandoned;
     /// slack = B ÷ (what 15 minutes at full occupancy would add to it). θ drifts up while the slack is over 1
-    /// and down while under, and is cut at once (squared slack) as the budget runs out.
+    /// and down while under, is cut at once (squared) below half the reserve, and all but closed when the
+    /// window would end over the limit itself.
     /// </summary>
     double Controller(in PacingSnapshot s, DialerStats stats)
     {
