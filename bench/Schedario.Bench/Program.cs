@@ -14,6 +14,7 @@ static class BenchProgram
             // The campaign drivers take positional arguments (see Usage).
             if (args.FirstOrDefault() is "wizard" or "next") return await CampaignCommands.RunAsync(args[0], args);
             if (args.FirstOrDefault() is "inbound") return await InboundCommand.RunAsync(args);
+            if (args.FirstOrDefault() is "dialer") return DialerCommand.Run(args);
             var options = BenchArgs.Parse(args.Skip(1));
             return args.FirstOrDefault() switch
             {
@@ -44,6 +45,7 @@ static class BenchProgram
               wizard   [postgres|sqlite] [records=1000000] [matches=100000] [operators=50]
               next     [postgres|sqlite] [entries=20000] [operators=100] [claims per second, 0 = flat out]
               inbound  [records=1000000] [contacts=10000000] [calls ringing at once=50] [rounds=5]   (PostgreSQL)
+              dialer   [point|grid|decide] [operators=20] [answerRate=0.25] [seeds=10]   (simulated calling days, no database)
             """);
         return 2;
     }
