@@ -28,13 +28,18 @@ public sealed class CustomerService(SchedarioDb db, RecordGuard guard, TimeProvi
             .AsSplitQuery()
             .FirstOrDefaultAsync(c => c.Id == id, ct);
 
-    public async Task<List<CustomerCharacteristicDto>> CharacteristicsOfAsync(Guid customerId, CancellationToken ct = default)
-    {
-        var rows = await db.Set<CustomerCharacteristic>().AsNoTracking()
+    public async Task<List<CustomerCharacteristicDto>> CharacteristicsOfAsync(Guid customerId, CancellationToken ct = default) =>
+        InForce(await db.Set<CustomerCharacteristic>().AsNoTracking()
             .Where(x => x.CustomerId == customerId)
-            .Select(x => new { x.Id, x.CharacteristicId, x.Characteristic!.Code, x.Characteristic.Description, x.Characteristic.Category, x.Date, x.Note, x.RecordedAt })
-            .ToListAsync(ct);
-        // The newest date per characteristic is in force; the rest is its history.
+            .Select(x => new CharacteristicRow(x.Id, x.CharacteristicId, x.Characteristic!.Code, x.Characteristic.Description, x.Characteristic.Category, x.Date, x.Note, x.RecordedAt))
+            .ToListAsync(ct));
+
+    /// <summary>A record's characteristic rows as read (other queries project them too, e.g. the call screen's).</summary>
+    public sealed record CharacteristicRow(Guid Id, int CharacteristicId, string Code, string Description, string Category, DateOnly Date, string? Note, DateTime RecordedAt);
+
+    /// <summary>The newest date per characteristic is in force; the rest is its history.</summary>
+    public static List<CustomerCharacteristicDto> InForce(IReadOnlyCollection<CharacteristicRow> rows)
+    {
         var current = rows.GroupBy(r => r.CharacteristicId)
             .Select(g => g.OrderByDescending(r => r.Date).ThenByDescending(r => r.RecordedAt).First().Id).ToHashSet();
         return rows.OrderBy(r => r.Code).ThenByDescending(r => r.Date)

@@ -15,7 +15,7 @@ namespace Schedario.Web.CallCenter.Inbound;
 /// operator sees at once whether it is one of their customers (seed 003). Identification searches
 /// the service's whole scope, not the operator's own visibility: the offered call is the grant.
 /// </summary>
-public sealed class CallerCard(SchedarioDb db, CustomerService customers, SettingsService settings)
+public sealed class CallerCard(SchedarioDb db, SettingsService settings)
 {
     public sealed record Summary(long CallId, string Direction, string? CallerNumber, string? CalledNumber, string? ServiceName,
         Guid? CustomerId, string? CustomerName, int Matches, string? OwnerName, bool OwnerIsMe, long? InboundContactId, DateTime? AnsweredAt);
@@ -90,7 +90,7 @@ public sealed class CallerCard(SchedarioDb db, CustomerService customers, Settin
                       select new Owner(s.Name, s.UserId)).FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>What the call screen needs of the record, in two queries (the card's full read takes eight).</summary>
+    /// <summary>What the call screen needs of the record, in one query (the card's full read takes eight).</summary>
     public async Task<CallerRecordDto?> RecordAsync(Guid id, CancellationToken ct = default)
     {
         var c = await db.Set<Customer>().AsNoTracking().Where(x => x.Id == id)
@@ -99,12 +99,14 @@ public sealed class CallerCard(SchedarioDb db, CustomerService customers, Settin
                 x.Id, x.Kind, x.DisplayName, x.TaxCode, x.VatNumber, x.City, x.Province, x.Notes, x.DocumentType, x.DocumentNumber,
                 Phones = x.Phones.Where(p => p.ReferentId == null).OrderByDescending(p => p.IsMain).Select(p => new { p.Type, p.Number, p.E164, p.IsMain }).ToList(),
                 Emails = x.Emails.Where(e => e.ReferentId == null).OrderByDescending(e => e.IsMain).Select(e => new EmailDto(e.Address, e.IsMain)).ToList(),
-            }).FirstOrDefaultAsync(ct);
+                Characteristics = x.Characteristics.Select(ch => new CustomerService.CharacteristicRow(ch.Id, ch.CharacteristicId, ch.Characteristic!.Code,
+                    ch.Characteristic.Description, ch.Characteristic.Category, ch.Date, ch.Note, ch.RecordedAt)).ToList(),
+            }).AsSingleQuery().FirstOrDefaultAsync(ct);
         if (c is null) return null;
         return new CallerRecordDto(c.Id, EnumText.Wire(c.Kind), c.DisplayName, c.TaxCode, c.VatNumber, c.City, c.Province, c.Notes,
             c.DocumentType is { } dt ? EnumText.Wire(dt) : null, c.DocumentNumber,
             c.Phones.Select(p => new PhoneDto(EnumText.Wire(p.Type), p.Number, p.E164, p.IsMain)).ToList(), c.Emails,
-            await customers.CharacteristicsOfAsync(id, ct));
+            CustomerService.InForce(c.Characteristics));
     }
 
 
