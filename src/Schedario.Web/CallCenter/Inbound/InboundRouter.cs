@@ -22,7 +22,7 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
         switch (kind)
         {
             case TelephonyEventKind.Ringing when call.Direction == CallDirection.Inbound:
-                await RouteRingingAsync(call, ct);
+                await RouteRingingAsync(call, retry: false, ct);
                 break;
             case TelephonyEventKind.Ringing when call.Extension is not null:
                 await AttachDialledAsync(call.Id, call.Extension, ct);
@@ -41,7 +41,7 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
     /// the longest idle ready operator, and the call row updated with all three in one statement.
     /// Four round trips on the hot path (the service comes from <see cref="InboundServiceDirectory"/>).
     /// </summary>
-    async Task RouteRingingAsync(TelephonyCall call, CancellationToken ct)
+    async Task RouteRingingAsync(TelephonyCall call, bool retry, CancellationToken ct)
     {
         var service = call.ServiceId is { } known
             ? await db.InboundServices().AsNoTracking().Where(s => s.Id == known).Select(s => new InboundServiceDirectory.Entry(s.Id, s.Name, s.PortfolioTypeId)).FirstOrDefaultAsync(ct)
@@ -55,7 +55,7 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
         var now = clock.GetUtcNow().UtcDateTime;
         if (service is null)
         {
-            log.LogWarning("Inbound call {CallId} to {Called}: no active inbound service has this number", call.Id, call.CalledNumber);
+            if (!retry) log.LogWarning("Inbound call {CallId} to {Called}: no active inbound service has this number", call.Id, call.CalledNumber);
             if (customerId is not null)
                 await db.TelephonyCalls().Where(c => c.Id == call.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.CustomerId, customerId), ct);
             return;
@@ -266,6 +266,12 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
                     .SetProperty(p => p.PauseReason, (string?)null).SetProperty(p => p.Version, p => p.Version + 1), ct);
             await bus.PublishAsync(BusTopics.User(userId), "", ct);
         }
+        // A ringing call whose routing failed half-way (a busy database, a node that died) is routed again.
+        var recent = now.AddMinutes(-2);
+        var unrouted = await db.TelephonyCalls().AsNoTracking()
+            .Where(c => c.State == TelephonyCallState.Ringing && c.Direction == CallDirection.Inbound && c.ServiceId == null && c.OperatorUserId == null && c.RingAt > recent)
+            .OrderBy(c => c.RingAt).Take(20).ToListAsync(ct);
+        foreach (var call in unrouted) await RouteRingingAsync(call, retry: true, ct);
         await OfferWaitingAsync(ct);
     }
 
