@@ -83,7 +83,7 @@ static class InboundCommand
                     if (bar.State != "Ringing" || bar.CallerNumber is null || !started.TryGetValue(bar.CallerNumber, out var t0)) return;
                     if (!barDone.TryAdd(userId, Stopwatch.GetElapsedTime(t0).TotalMilliseconds)) return;
                     if (bar.CustomerName is null) throw new InvalidOperationException($"caller {bar.CallerNumber} not identified");
-                    var pop = await scope.ServiceProvider.GetRequiredService<CallerCard>().PopAsync(bar.CallId!.Value, userId);
+                    var pop = await scope.ServiceProvider.GetRequiredService<CallerCard>().PopAsync(bar);
                     if (pop is null || pop.Record.Characteristics.Count == 0 || pop.LastInbound.Count == 0 || pop.LastOutbound.Count == 0)
                         throw new InvalidOperationException("screen pop without record, characteristics or contacts");
                     popDone[userId] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;

@@ -36,7 +36,7 @@ public static class CallCenterApi
         bar.MapGet("/pop", async (PresenceService s, CallerCard card, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var me = await s.GetAsync(UserId(user), ct);
-            return me.CallId is { } id && await card.PopAsync(id, UserId(user), ct) is { } pop ? Results.Ok(pop) : Results.NoContent();
+            return await card.PopAsync(me, ct) is { } pop ? Results.Ok(pop) : Results.NoContent();
         }).WithSummary("The screen pop while my call rings: the identified record, its characteristics, the last N inbound + N outbound contacts (204 when none)");
         bar.MapPost("/open", (PhoneBarOpenInput input, PresenceService s, ClaimsPrincipal user, CancellationToken ct) => s.OpenAsync(UserId(user), user.UserName(), input.Extension, ct))
             .WithSummary("Open the bar or keep it open (send every 15 s; after 45 s without it the bar counts as closed)");

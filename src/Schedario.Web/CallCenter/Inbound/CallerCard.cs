@@ -18,52 +18,58 @@ namespace Schedario.Web.CallCenter.Inbound;
 public sealed class CallerCard(SchedarioDb db, SettingsService settings)
 {
     public sealed record Summary(long CallId, string Direction, string? CallerNumber, string? CalledNumber, string? ServiceName,
-        Guid? CustomerId, string? CustomerName, int Matches, string? OwnerName, bool OwnerIsMe, long? InboundContactId, DateTime? AnsweredAt);
+        Guid? CustomerId, string? CustomerName, int Matches, string? OwnerName, bool OwnerIsMe, long? InboundContactId, DateTime? AnsweredAt, int? LastContacts);
+
+    public sealed record BarRow(PhoneBar.OperatorPresence Presence, Summary? Call);
 
     public sealed record Owner(string Name, string? UserId);
 
-    /// <summary>One query: the call, its service, the identified record's name, its owner for the service's portfolio type, the contact.</summary>
-    public async Task<Summary?> SummaryAsync(long callId, string userId, CancellationToken ct = default)
+    /// <summary>
+    /// The phone bar in one query: the operator's presence and, when a call is on, the call, its
+    /// service, the identified record's name, its owner for the service's portfolio type and the contact.
+    /// </summary>
+    public async Task<BarRow?> BarAsync(string userId, CancellationToken ct = default)
     {
         using var system = AmbientAccess.As(null);
         var row = await (
-            from c in db.TelephonyCalls().AsNoTracking()
-            where c.Id == callId
-            from s in db.InboundServices().Where(s => s.Id == c.ServiceId).DefaultIfEmpty()
+            from p in db.Set<PhoneBar.OperatorPresence>().AsNoTracking()
+            where p.UserId == userId
+            from c in db.TelephonyCalls().Where(c => c.Id == p.CurrentCallId).DefaultIfEmpty()
+            from s in db.InboundServices().Where(s => c != null && s.Id == c.ServiceId).DefaultIfEmpty()
             select new
             {
-                c.Id, c.Direction, c.CallerNumber, c.CalledNumber, c.CustomerId, c.AnsweredAt,
-                ServiceName = s == null ? null : s.Name,
-                CustomerName = db.Set<Customer>().Where(x => x.Id == c.CustomerId).Select(x => x.DisplayName).FirstOrDefault(),
+                Presence = p,
+                CallId = c == null ? (long?)null : c.Id, Direction = c == null ? (CallDirection?)null : c.Direction,
+                CallerNumber = c == null ? null : c.CallerNumber, CalledNumber = c == null ? null : c.CalledNumber,
+                CustomerId = c == null ? null : c.CustomerId, AnsweredAt = c == null ? null : c.AnsweredAt,
+                ServiceName = s == null ? null : s.Name, LastContacts = s == null ? (int?)null : s.LastContacts,
+                CustomerName = db.Set<Customer>().Where(x => c != null && x.Id == c.CustomerId).Select(x => x.DisplayName).FirstOrDefault(),
                 Owner = (from o in db.Set<CustomerOwner>()
                          join j in db.Set<Subject>() on o.SubjectId equals j.Id
-                         where o.CustomerId == c.CustomerId && s != null && o.PortfolioTypeId == s.PortfolioTypeId
+                         where c != null && o.CustomerId == c.CustomerId && s != null && o.PortfolioTypeId == s.PortfolioTypeId
                          select new { j.Name, j.UserId }).FirstOrDefault(),
-                ContactId = db.InboundContacts().Where(x => x.TelephonyCallId == c.Id).Select(x => (long?)x.Id).FirstOrDefault(),
+                ContactId = db.InboundContacts().Where(x => c != null && x.TelephonyCallId == c.Id).Select(x => (long?)x.Id).FirstOrDefault(),
             }).FirstOrDefaultAsync(ct);
         if (row is null) return null;
+        if (row.CallId is not { } callId) return new BarRow(row.Presence, null);
         var matches = row.CustomerId is not null ? 1 : row.CallerNumber is null ? 0 : (await IdentifyAsync(row.CallerNumber, ct)).Count;
-        return new Summary(row.Id, row.Direction.ToString(), row.CallerNumber, row.CalledNumber, row.ServiceName, row.CustomerId, row.CustomerName, matches,
-            row.Owner?.Name, row.Owner?.UserId == userId && userId != "", row.ContactId, row.AnsweredAt);
+        return new BarRow(row.Presence, new Summary(callId, row.Direction!.Value.ToString(), row.CallerNumber, row.CalledNumber, row.ServiceName, row.CustomerId,
+            row.CustomerName, matches, row.Owner?.Name, row.Owner?.UserId == userId && userId != "", row.ContactId, row.AnsweredAt, row.LastContacts));
     }
 
     /// <summary>
     /// The screen pop: while the call rings, the operator it is offered to sees the identified record,
     /// its characteristics and its last N inbound + N outbound contacts (seed 003: "immediatamente
-    /// visibili"), before answering. Only for the operator the call is offered to: the offer is the grant.
+    /// visibili"), before answering. Takes the bar just read for its own operator: that read is the
+    /// check that the call is offered to them, and the offer is the grant.
     /// </summary>
-    public async Task<CallerPopDto?> PopAsync(long callId, string userId, CancellationToken ct = default)
+    public async Task<CallerPopDto?> PopAsync(PhoneBar.PhoneBarDto bar, CancellationToken ct = default)
     {
+        if (bar is not { State: "Ringing", CustomerId: { } customerId }) return null;
         using var system = AmbientAccess.As(null);
-        var call = await (from c in db.TelephonyCalls().AsNoTracking()
-                          where c.Id == callId && c.OperatorUserId == userId && c.CustomerId != null
-                          from s in db.InboundServices().Where(s => s.Id == c.ServiceId).DefaultIfEmpty()
-                          select new { CustomerId = c.CustomerId!.Value, LastContacts = s == null ? (int?)null : s.LastContacts }).FirstOrDefaultAsync(ct);
-        if (call is null) return null;
-        var n = call.LastContacts ?? await settings.GetIntAsync(SettingCodes.LastContacts, ct);
-        var record = await RecordAsync(call.CustomerId, ct);
-        if (record is null) return null;
-        return new CallerPopDto(record, await LastInboundAsync(call.CustomerId, null, n, ct), await LastOutboundAsync(call.CustomerId, n, ct), n);
+        var n = bar.LastContacts ?? await settings.GetIntAsync(SettingCodes.LastContacts, ct);
+        var record = await RecordAsync(customerId, ct);
+        return record is null ? null : new CallerPopDto(record, await LastInboundAsync(customerId, null, n, ct), await LastOutboundAsync(customerId, n, ct), n);
     }
 
     /// <summary>The records (not referents' duplicates) whose phones carry this E.164 number, in the whole registry.</summary>

@@ -10,7 +10,8 @@ namespace Schedario.Web.CallCenter.PhoneBar;
 public sealed record PhoneBarDto(
     string State, string? PauseReason, DateTime StateSince, string? Extension, bool BarOpen,
     long? CallId, string? CallDirection, string? CallerNumber, string? CalledNumber, string? ServiceName,
-    Guid? CustomerId, string? CustomerName, int Matches, string? OwnerName, bool OwnerIsMe, long? InboundContactId, DateTime? CallAnsweredAt);
+    Guid? CustomerId, string? CustomerName, int Matches, string? OwnerName, bool OwnerIsMe, long? InboundContactId, DateTime? CallAnsweredAt,
+    int? LastContacts = null);
 
 public sealed record PhoneBarStateInput(string? State, string? PauseReason);
 
@@ -36,16 +37,18 @@ public sealed class PresenceService(SchedarioDb db, TimeProvider clock, ICallCen
     /// <summary>The pause the system puts an operator in who let an offered call ring out.</summary>
     public const string MissedCallPause = "Chiamata non risposta";
 
+    /// <summary>The bar in one query: presence, the current call, its service, the caller's name and owner.</summary>
     public async Task<PhoneBarDto> GetAsync(string userId, CancellationToken ct = default)
     {
-        var p = await db.OperatorPresence().AsNoTracking().FirstOrDefaultAsync(x => x.UserId == userId, ct);
-        if (p is null) return new PhoneBarDto(nameof(OperatorState.Offline), null, clock.GetUtcNow().UtcDateTime, null, false,
-            null, null, null, null, null, null, null, 0, null, false, null, null);
         var now = clock.GetUtcNow().UtcDateTime;
-        CallerCard.Summary? call = p.CurrentCallId is { } id ? await callers.SummaryAsync(id, userId, ct) : null;
+        var row = await callers.BarAsync(userId, ct);
+        if (row is null) return new PhoneBarDto(nameof(OperatorState.Offline), null, now, null, false,
+            null, null, null, null, null, null, null, 0, null, false, null, null);
+        var (p, call) = (row.Presence, row.Call);
         return new PhoneBarDto(p.State.ToString(), p.PauseReason, p.StateSince, p.Extension, p.BarOpenUntil > now,
             call?.CallId, call?.Direction, call?.CallerNumber, call?.CalledNumber, call?.ServiceName,
-            call?.CustomerId, call?.CustomerName, call?.Matches ?? 0, call?.OwnerName, call?.OwnerIsMe ?? false, call?.InboundContactId, call?.AnsweredAt);
+            call?.CustomerId, call?.CustomerName, call?.Matches ?? 0, call?.OwnerName, call?.OwnerIsMe ?? false, call?.InboundContactId, call?.AnsweredAt,
+            call?.LastContacts);
     }
 
     /// <summary>Opens the bar or keeps it open (a heartbeat); the extension defaults to the user name.</summary>
