@@ -76,7 +76,7 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
         if (updated == 1)
         {
             log.LogInformation("Inbound call {CallId} offered to {UserId}", call.Id, userId);
-            await bus.PublishAsync(BusTopics.User(userId), "", ct);
+            if (db.Provider != DatabaseProvider.Postgres) await bus.PublishAsync(BusTopics.User(userId), "", ct); // PostgreSQL: notified by the routing statement
         }
         else await GiveBackAsync(userId, call.Id, ct);
     }
@@ -146,8 +146,13 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
                         "UpdatedAt" = @now, "Version" = "Version" + 1
                     WHERE "Id" = @call AND "State" = 'Ringing' AND "OperatorUserId" IS NULL
                     RETURNING "Id")
-                SELECT (SELECT "UserId" FROM op), (SELECT count(*)::int FROM upd)
+                SELECT (SELECT "UserId" FROM op), (SELECT count(*)::int FROM upd),
+                       (SELECT pg_notify(@channel, @prefix || op."UserId" || @suffix) FROM op, upd)
                 """;
+            // The operator's bar is told in the same statement (the bus's message, see PostgresCallCenterBus): one round trip less per call.
+            cmd.Parameters.AddWithValue("channel", PostgresCallCenterBus.Channel);
+            cmd.Parameters.AddWithValue("prefix", BusTopics.User(""));
+            cmd.Parameters.AddWithValue("suffix", "\n");
             cmd.Parameters.AddWithValue("now", now);
             cmd.Parameters.AddWithValue("call", callId);
             cmd.Parameters.AddWithValue("service", serviceId);
