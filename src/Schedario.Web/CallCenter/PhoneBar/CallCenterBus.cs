@@ -129,11 +129,20 @@ public sealed class PostgresCallCenterBus(string connectionString, ILogger<Local
 
     public async Task StopAsync(CancellationToken ct)
     {
+        // A host may be stopped after its services were disposed (a test host torn down twice): nothing left to stop.
+        if (Volatile.Read(ref disposed) == 1) return;
         await stopping.CancelAsync();
         if (loop is not null) await Task.WhenAny(loop, Task.Delay(Timeout.Infinite, ct));
     }
 
-    public void Dispose() => stopping.Dispose();
+    int disposed;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        stopping.Cancel();
+        stopping.Dispose();
+    }
 }
 
 public static class CallCenterBusSetup
