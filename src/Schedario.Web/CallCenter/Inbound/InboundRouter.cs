@@ -131,12 +131,8 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
     /// operator in one statement (one round trip instead of two on the hottest path). Returns the
     /// operator (null: nobody free) and whether the call row took it.
     /// </summary>
-    async Task<(string? UserId, int Updated)> OfferNewCallPostgresAsync(long callId, int serviceId, Guid? customerId, DateTime now, CancellationToken ct)
-    {
-        var conn = db.Database.GetDbConnection();
-        var opened = conn.State != System.Data.ConnectionState.Open;
-        if (opened) await db.Database.OpenConnectionAsync(ct);
-        try
+    Task<(string? UserId, int Updated)> OfferNewCallPostgresAsync(long callId, int serviceId, Guid? customerId, DateTime now, CancellationToken ct) =>
+        db.WithConnectionAsync(async conn =>
         {
             await using var cmd = (Npgsql.NpgsqlCommand)conn.CreateCommand();
             cmd.CommandText = $"""
@@ -160,45 +156,23 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt32(1));
-        }
-        finally
-        {
-            if (opened) await db.Database.CloseConnectionAsync();
-        }
-    }
+        }, ct);
 
     /// <summary>
     /// PostgreSQL: one statement takes the longest idle ready operator of the service, skipping rows
     /// another node is taking right now, so fifty calls ringing at once get fifty operators without
     /// retries (the same pattern as Next's claim, ADR 0008).
     /// </summary>
-    async Task<string?> ClaimOperatorPostgresAsync(long callId, int serviceId, DateTime now, CancellationToken ct)
-    {
-        var conn = db.Database.GetDbConnection();
-        var opened = conn.State != System.Data.ConnectionState.Open;
-        if (opened) await db.Database.OpenConnectionAsync(ct);
-        try
+    Task<string?> ClaimOperatorPostgresAsync(long callId, int serviceId, DateTime now, CancellationToken ct) =>
+        db.WithConnectionAsync(async conn =>
         {
-            await using var cmd = conn.CreateCommand();
+            await using var cmd = (Npgsql.NpgsqlCommand)conn.CreateCommand();
             cmd.CommandText = ClaimOperatorSql + " RETURNING \"UserId\"";
-            Add(cmd, "now", now);
-            Add(cmd, "call", callId);
-            Add(cmd, "service", serviceId);
+            cmd.Parameters.AddWithValue("now", now);
+            cmd.Parameters.AddWithValue("call", callId);
+            cmd.Parameters.AddWithValue("service", serviceId);
             return await cmd.ExecuteScalarAsync(ct) as string;
-        }
-        finally
-        {
-            if (opened) await db.Database.CloseConnectionAsync();
-        }
-
-        static void Add(System.Data.Common.DbCommand cmd, string name, object value)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            cmd.Parameters.Add(p);
-        }
-    }
+        }, ct);
 
     /// <summary>SQLite (one node): the longest idle ready operator, re-read if someone else took them first.</summary>
     async Task<string?> ClaimOperatorSqliteAsync(long callId, int serviceId, DateTime now, CancellationToken ct)

@@ -145,10 +145,7 @@ public sealed class TelephonyEventProcessor(
         };
         FillDetails(call, e);
         Step(call, e, at);
-        var conn = db.Database.GetDbConnection();
-        var opened = conn.State != System.Data.ConnectionState.Open;
-        if (opened) await db.Database.OpenConnectionAsync(ct);
-        try
+        var id = await db.WithConnectionAsync(async conn =>
         {
             await using var cmd = (NpgsqlCommand)conn.CreateCommand();
             cmd.CommandText = """
@@ -171,14 +168,11 @@ public sealed class TelephonyEventProcessor(
             cmd.Parameters.AddWithValue("at", at);
             cmd.Parameters.AddWithValue("now", now);
             cmd.Parameters.Add(new NpgsqlParameter("payload", NpgsqlTypes.NpgsqlDbType.Varchar) { Value = (object?)PayloadOf(e) ?? DBNull.Value });
-            if (await cmd.ExecuteScalarAsync(ct) is not long id) return null;
-            call.Id = id;
-            return call;
-        }
-        finally
-        {
-            if (opened) await db.Database.CloseConnectionAsync();
-        }
+            return await cmd.ExecuteScalarAsync(ct) as long?;
+        }, ct);
+        if (id is null) return null;
+        call.Id = id.Value;
+        return call;
     }
 
     static TelephonyEventResult Decide(TelephonyCall call, TelephonyEvent e) => e.Kind switch
