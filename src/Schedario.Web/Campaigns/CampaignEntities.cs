@@ -45,6 +45,25 @@ public sealed class Campaign
     public int RetryToCallMinutes { get; set; } = 60;
     /// <summary>Minutes before a technical retry (no answer, busy) is served again.</summary>
     public int RetryTechnicalMinutes { get; set; } = 30;
+
+    // Dialing (issue 6): how the dialer service places this campaign's calls.
+    public CallCenter.Dialer.DialMode DialMode { get; set; } = CallCenter.Dialer.DialMode.Preview;
+    /// <summary>Power mode: lines dialed per ready operator (1.0 = progressive).</summary>
+    public double LinesPerOperator { get; set; } = 1.5;
+    /// <summary>Abandoned ÷ answered by a person the campaign may not exceed over <see cref="AbandonWindow"/>, in percent.</summary>
+    public double AbandonLimitPercent { get; set; } = 3;
+    /// <summary>Seconds a person who answered may wait for an operator before the call is ended with the message.</summary>
+    public int AbandonAfterSeconds { get; set; } = 3;
+    public CallCenter.Dialer.AbandonWindow AbandonWindow { get; set; } = CallCenter.Dialer.AbandonWindow.Day;
+    /// <summary>Hours a number whose call was abandoned is not dialed again.</summary>
+    public int AbandonLockoutHours { get; set; } = 72;
+    /// <summary>What the person hears when no operator is free (the PBX plays it; Asterisk: the prompt's name).</summary>
+    public string AbandonMessage { get; set; } = "Gentile cliente, la richiameremo al più presto. Grazie.";
+    /// <summary>The dialer service works the campaign (started and stopped by a supervisor).</summary>
+    public bool DialerActive { get; set; }
+    public DateTime? DialerStartedAt { get; set; }
+    public string? DialerStartedBy { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
     public int Version { get; set; } = 1;
@@ -139,6 +158,10 @@ sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         b.Property(c => c.Name).HasMaxLength(150);
         b.Property(c => c.Description).HasMaxLength(2000);
         b.Property(c => c.CallingDays).HasConversion<int>();
+        b.Property(c => c.DialMode).HasConversion<string>().HasMaxLength(12);
+        b.Property(c => c.AbandonWindow).HasConversion<string>().HasMaxLength(12);
+        b.Property(c => c.AbandonMessage).HasMaxLength(500);
+        b.Property(c => c.DialerStartedBy).HasMaxLength(100);
         b.Property(c => c.CreatedBy).HasMaxLength(100);
         b.Property(c => c.Version).IsConcurrencyToken();
         b.HasIndex(c => c.Code).IsUnique();
@@ -169,7 +192,7 @@ sealed class OutcomeConfiguration : IEntityTypeConfiguration<Outcome>
         b.Property(o => o.Shortcut).HasMaxLength(1);
         b.HasIndex(o => o.Code).IsUnique();
         var i = 0;
-        Outcome O(string code, string description, OutcomeCategory category, string shortcut, bool reached = false, bool adhesion = false,
+        Outcome O(string code, string description, OutcomeCategory category, string? shortcut, bool reached = false, bool adhesion = false,
             bool appointment = false, bool promise = false, bool callbackTime = false, bool note = false, int? delay = null) =>
             new() { Id = ++i, Position = i, Code = code, Description = description, Category = category, Shortcut = shortcut, PersonReached = reached, Adhesion = adhesion,
                 Appointment = appointment, ContactPromise = promise, NeedsCallbackTime = callbackTime, NeedsNote = note, RetryDelayMinutes = delay };
@@ -183,7 +206,9 @@ sealed class OutcomeConfiguration : IEntityTypeConfiguration<Outcome>
             O("SEGRETERIA", "Segreteria telefonica", OutcomeCategory.TechnicalRetry, "7", delay: 240),
             O("NON INTERESSATO", "Non interessato", OutcomeCategory.NegativeClosed, "8", reached: true),
             O("NUMERO ERRATO", "Numero errato o inesistente", OutcomeCategory.Unworkable, "9"),
-            O("NON CHIAMARE", "Non desidera essere chiamato (registro opposizioni)", OutcomeCategory.DoNotCall, "0", reached: true, note: true));
+            O("NON CHIAMARE", "Non desidera essere chiamato (registro opposizioni)", OutcomeCategory.DoNotCall, "0", reached: true, note: true),
+            // Written by the dialer service only (no shortcut): a person answered and no operator was free in time.
+            O("ABBANDONATA", "Chiamata abbandonata: nessun operatore libero (messaggio riprodotto)", OutcomeCategory.TechnicalRetry, null, reached: true));
     }
 }
 

@@ -43,6 +43,8 @@ public static class SettingCodes
     public const string SmtpUser = "SMTPUSER";
     public const string MailFrom = "MAILFROM";
     public const string MailFromName = "MAILFROMNAME";
+    /// <summary>Days after the last check of the Registro Pubblico delle Opposizioni beyond which no campaign may start dialing.</summary>
+    public const string OppositionRegisterMaxAgeDays = "RPODAYS";
 }
 
 sealed class SettingConfiguration : IEntityTypeConfiguration<Setting>
@@ -78,7 +80,9 @@ sealed class SettingConfiguration : IEntityTypeConfiguration<Setting>
             new Setting { Code = SettingCodes.MailFrom, Type = SettingType.Text, Value = "noreply@schedario.local", UpdatedAt = Seeded, UpdatedBy = "sistema",
                 Description = "Indirizzo mittente delle mail." },
             new Setting { Code = SettingCodes.MailFromName, Type = SettingType.Text, Value = "Schedario", UpdatedAt = Seeded, UpdatedBy = "sistema",
-                Description = "Nome del mittente delle mail (campo {{agenzia}} dei modelli)." });
+                Description = "Nome del mittente delle mail (campo {{agenzia}} dei modelli)." },
+            new Setting { Code = SettingCodes.OppositionRegisterMaxAgeDays, Type = SettingType.Int, Value = "15", Min = 1, Max = 60, UpdatedAt = Seeded, UpdatedBy = "sistema",
+                Description = "Giorni massimi dall'ultimo controllo del Registro Pubblico delle Opposizioni: oltre, nessuna campagna può avviare la composizione automatica." });
     }
 }
 

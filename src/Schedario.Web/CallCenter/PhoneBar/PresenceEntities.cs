@@ -25,6 +25,8 @@ public sealed class OperatorPresence
     /// <summary>The telephony call ringing, talking or in wrap-up.</summary>
     public long? CurrentCallId { get; set; }
     public DateTime? BarOpenUntil { get; set; }
+    /// <summary>The power/predictive campaign the operator has joined on the desk: the dialer connects its answered calls to them.</summary>
+    public int? DialerCampaignId { get; set; }
     /// <summary>The app node holding the operator's bar connection (diagnostics).</summary>
     public string? NodeId { get; set; }
     public int Version { get; set; } = 1;
@@ -46,6 +48,7 @@ sealed class OperatorPresenceConfiguration : IEntityTypeConfiguration<OperatorPr
         // Routing: the ready operators, longest idle first.
         b.HasIndex(p => new { p.State, p.IdleSince });
         b.HasIndex(p => p.Extension);
+        b.HasIndex(p => new { p.DialerCampaignId, p.State, p.IdleSince });
     }
 }
 

@@ -244,6 +244,215 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Schedario.Web.CallCenter.Compliance.DoNotCallNumber", b =>
+                {
+                    b.Property<string>("Number")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Number", "Source");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("do_not_call", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Compliance.OppositionRegisterCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Added")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Listed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Malformed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckedAt");
+
+                    b.ToTable("opposition_register_checks", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Dialer.DialerCall", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Cause")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<DateTime?>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ExternalCallId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("OperatorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("PlacedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_dialer_calls_EntryId_in_flight")
+                        .HasFilter("\"State\" <> 'Ended'");
+
+                    b.HasIndex("CampaignId", "AnsweredAt");
+
+                    b.HasIndex("CampaignId", "State");
+
+                    b.HasIndex("Number", "EndedAt")
+                        .HasFilter("\"Result\" = 'Abandoned'");
+
+                    b.HasIndex("Source", "ExternalCallId");
+
+                    b.ToTable("dialer_calls", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Dialer.DialerRunnerState", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("AbandonRateWindow")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Connected")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("DialLevel")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hold")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("HoldMessage")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<double>("LearnedAnswerRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("OperatorsLoggedIn")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OperatorsReady")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ringing")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Waiting")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CampaignId");
+
+                    b.ToTable("dialer_runner_states", (string)null);
+                });
+
             modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundCode", b =>
                 {
                     b.Property<int>("Id")
@@ -823,6 +1032,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.Property<long?>("CurrentCallId")
                         .HasColumnType("bigint");
 
+                    b.Property<int?>("DialerCampaignId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Extension")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
@@ -860,6 +1072,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasIndex("Extension");
 
                     b.HasIndex("State", "IdleSince");
+
+                    b.HasIndex("DialerCampaignId", "State", "IdleSince");
 
                     b.ToTable("operator_presence", (string)null);
                 });
@@ -1083,6 +1297,25 @@ namespace Schedario.Web.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int>("AbandonAfterSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("AbandonLimitPercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("AbandonLockoutHours")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AbandonMessage")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("AbandonWindow")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
                     b.Property<bool>("AutoContactPromise")
                         .HasColumnType("boolean");
 
@@ -1112,8 +1345,26 @@ namespace Schedario.Web.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<string>("DialMode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<bool>("DialerActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("DialerStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DialerStartedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateOnly>("EndDate")
                         .HasColumnType("date");
+
+                    b.Property<double>("LinesPerOperator")
+                        .HasColumnType("double precision");
 
                     b.Property<int>("MaxAttempts")
                         .HasColumnType("integer");
@@ -1502,6 +1753,21 @@ namespace Schedario.Web.Data.Migrations.Postgres
                             PersonReached = true,
                             Position = 10,
                             Shortcut = "0"
+                        },
+                        new
+                        {
+                            Id = 11,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "TechnicalRetry",
+                            Code = "ABBANDONATA",
+                            ContactPromise = false,
+                            Description = "Chiamata abbandonata: nessun operatore libero (messaggio riprodotto)",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 11
                         });
                 });
 
@@ -2514,6 +2780,17 @@ namespace Schedario.Web.Data.Migrations.Postgres
                             UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             UpdatedBy = "sistema",
                             Value = "Schedario"
+                        },
+                        new
+                        {
+                            Code = "RPODAYS",
+                            Description = "Giorni massimi dall'ultimo controllo del Registro Pubblico delle Opposizioni: oltre, nessuna campagna può avviare la composizione automatica.",
+                            Max = 60,
+                            Min = 1,
+                            Type = "Int",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "15"
                         });
                 });
 
@@ -2564,6 +2841,30 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasOne("Schedario.Web.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Dialer.DialerCall", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.Campaigns.CampaignEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Dialer.DialerRunnerState", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

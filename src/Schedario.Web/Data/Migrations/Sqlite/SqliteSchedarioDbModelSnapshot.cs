@@ -233,6 +233,211 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Schedario.Web.CallCenter.Compliance.DoNotCallNumber", b =>
+                {
+                    b.Property<string>("Number")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Number", "Source");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("do_not_call", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Compliance.OppositionRegisterCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Listed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Malformed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckedAt");
+
+                    b.ToTable("opposition_register_checks", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Dialer.DialerCall", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cause")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConnectedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalCallId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperatorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PlacedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_dialer_calls_EntryId_in_flight")
+                        .HasFilter("\"State\" <> 'Ended'");
+
+                    b.HasIndex("CampaignId", "AnsweredAt");
+
+                    b.HasIndex("CampaignId", "State");
+
+                    b.HasIndex("Number", "EndedAt")
+                        .HasFilter("\"Result\" = 'Abandoned'");
+
+                    b.HasIndex("Source", "ExternalCallId");
+
+                    b.ToTable("dialer_calls", (string)null);
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Dialer.DialerRunnerState", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AbandonRateWindow")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Connected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DialLevel")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hold")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HoldMessage")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("LearnedAnswerRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OperatorsLoggedIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OperatorsReady")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ringing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Waiting")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CampaignId");
+
+                    b.ToTable("dialer_runner_states", (string)null);
+                });
+
             modelBuilder.Entity("Schedario.Web.CallCenter.Inbound.InboundCode", b =>
                 {
                     b.Property<int>("Id")
@@ -798,6 +1003,9 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.Property<long?>("CurrentCallId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("DialerCampaignId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Extension")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -835,6 +1043,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("Extension");
 
                     b.HasIndex("State", "IdleSince");
+
+                    b.HasIndex("DialerCampaignId", "State", "IdleSince");
 
                     b.ToTable("operator_presence", (string)null);
                 });
@@ -1050,6 +1260,25 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("AbandonAfterSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AbandonLimitPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("AbandonLockoutHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AbandonMessage")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AbandonWindow")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("AutoContactPromise")
                         .HasColumnType("INTEGER");
 
@@ -1079,8 +1308,26 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DialMode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DialerActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DialerStartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DialerStartedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly>("EndDate")
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("LinesPerOperator")
+                        .HasColumnType("REAL");
 
                     b.Property<int>("MaxAttempts")
                         .HasColumnType("INTEGER");
@@ -1462,6 +1709,21 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                             PersonReached = true,
                             Position = 10,
                             Shortcut = "0"
+                        },
+                        new
+                        {
+                            Id = 11,
+                            Active = true,
+                            Adhesion = false,
+                            Appointment = false,
+                            Category = "TechnicalRetry",
+                            Code = "ABBANDONATA",
+                            ContactPromise = false,
+                            Description = "Chiamata abbandonata: nessun operatore libero (messaggio riprodotto)",
+                            NeedsCallbackTime = false,
+                            NeedsNote = false,
+                            PersonReached = true,
+                            Position = 11
                         });
                 });
 
@@ -2459,6 +2721,17 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                             UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             UpdatedBy = "sistema",
                             Value = "Schedario"
+                        },
+                        new
+                        {
+                            Code = "RPODAYS",
+                            Description = "Giorni massimi dall'ultimo controllo del Registro Pubblico delle Opposizioni: oltre, nessuna campagna può avviare la composizione automatica.",
+                            Max = 60,
+                            Min = 1,
+                            Type = "Int",
+                            UpdatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            UpdatedBy = "sistema",
+                            Value = "15"
                         });
                 });
 
@@ -2509,6 +2782,30 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasOne("Schedario.Web.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Dialer.DialerCall", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Schedario.Web.Campaigns.CampaignEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Schedario.Web.CallCenter.Dialer.DialerRunnerState", b =>
+                {
+                    b.HasOne("Schedario.Web.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
