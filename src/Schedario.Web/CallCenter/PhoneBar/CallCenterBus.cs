@@ -10,6 +10,9 @@ public static class BusTopics
 {
     /// <summary>The phone bar of one operator (presence, offered call, call state).</summary>
     public static string User(string userId) => "user:" + userId;
+
+    /// <summary>Something the wallboard shows changed (a dialer runner's state, a dialer call); the payload is the campaign id, or empty.</summary>
+    public const string Wallboard = "wallboard";
 }
 
 /// <summary>
