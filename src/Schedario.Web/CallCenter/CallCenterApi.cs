@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Schedario.Web.CallCenter.Dialer.Service;
 using Schedario.Web.CallCenter.Inbound;
 using Schedario.Web.CallCenter.PhoneBar;
 using Schedario.Web.CallCenter.Telephony;
@@ -25,6 +26,7 @@ public static class CallCenterApi
         services.AddSignalR();
         services.AddSingleton<PhoneHubConnections>();
         services.AddHostedService<PhoneHubRelay>();
+        services.AddDialer(configuration);
         return services;
     }
 
@@ -69,6 +71,7 @@ public static class CallCenterApi
         inbound.MapPost("/{id:long}/follow-ups", async (long id, FollowUpInput input, InboundDesk d, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Created($"/api/v1/inbound-contacts/{id}/follow-ups", await d.FollowUpAsync(id, input, UserId(user), user.UserName(), ct)))
             .WithSummary("Follow up a pending request (resolve: true closes it)");
+        api.MapDialerApi();
         return api;
     }
 

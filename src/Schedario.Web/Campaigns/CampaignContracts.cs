@@ -8,7 +8,24 @@ public sealed record CampaignTypeInput(string? Code, string? Name);
 public sealed record CampaignDto(
     int Id, string Code, string Name, int TypeId, string? TypeName, string? Description, DateOnly StartDate, DateOnly EndDate, bool Retired,
     int? PortfolioTypeId, bool AutoContactPromise, string[] CallingDays, TimeOnly? CallFrom, TimeOnly? CallTo, int MaxAttempts,
-    int RetryToCallMinutes, int RetryTechnicalMinutes, List<string> OperatorIds, int Version);
+    int RetryToCallMinutes, int RetryTechnicalMinutes, List<string> OperatorIds, int Version, DialingDto? Dialing = null);
+
+/// <summary>How the dialer service places a campaign's calls (issue 6). <c>mode</c>: preview | power | predictive;
+/// <c>abandonWindow</c>: day | rolling24h | days30 | campaign.</summary>
+public sealed record DialingDto(string Mode, double LinesPerOperator, double AbandonLimitPercent, int AbandonAfterSeconds, string AbandonWindow,
+    int AbandonLockoutHours, string AbandonMessage, bool Active, DateTime? StartedAt, string? StartedBy);
+
+/// <summary>The dialing part of <see cref="CampaignInput"/>; a null field keeps the current value (the default on a new campaign).</summary>
+public sealed record DialingInput
+{
+    public string? Mode { get; init; }
+    public double? LinesPerOperator { get; init; }
+    public double? AbandonLimitPercent { get; init; }
+    public int? AbandonAfterSeconds { get; init; }
+    public string? AbandonWindow { get; init; }
+    public int? AbandonLockoutHours { get; init; }
+    public string? AbandonMessage { get; init; }
+}
 
 /// <summary>Body of POST and PUT /api/v1/campaigns. On PUT <see cref="Version"/> is required.</summary>
 public sealed record CampaignInput
@@ -31,6 +48,8 @@ public sealed record CampaignInput
     public int? RetryTechnicalMinutes { get; init; }
     public List<string>? OperatorIds { get; init; }
     public int? Version { get; init; }
+    /// <summary>Null: the dialing settings stay as they are (defaults on a new campaign).</summary>
+    public DialingInput? Dialing { get; init; }
 }
 
 public sealed record OutcomeDto(int Id, string Code, string Description, string Category, bool PersonReached, bool Adhesion, bool Appointment,

@@ -171,6 +171,24 @@ public sealed class CampaignService(SchedarioDb db, TimeProvider clock)
             var known = await db.Set<AppUser>().Where(u => operators.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
             foreach (var o in operators.Except(known)) errors.Add("operatorIds", $"Utente sconosciuto: '{o}'.");
         }
+        var dialing = input.Dialing;
+        CallCenter.Dialer.DialMode mode = c.DialMode;
+        CallCenter.Dialer.AbandonWindow window = c.AbandonWindow;
+        if (dialing is not null)
+        {
+            if (dialing.Mode is not null && !TryParseName(dialing.Mode, out mode)) errors.Add("dialing.mode", "Modalità: preview, power o predictive.");
+            if (dialing.AbandonWindow is not null && !TryParseName(dialing.AbandonWindow, out window))
+                errors.Add("dialing.abandonWindow", "Finestra: day, rolling24h, days30 o campaign.");
+            if (dialing.LinesPerOperator is < 1 or > 5 || dialing.LinesPerOperator is double.NaN) errors.Add("dialing.linesPerOperator", "Linee per operatore tra 1 e 5.");
+            if (dialing.AbandonLimitPercent is < 0.1 or > 3 || dialing.AbandonLimitPercent is double.NaN)
+                errors.Add("dialing.abandonLimitPercent", "Limite di chiamate abbandonate tra 0,1% e 3%.");
+            if (dialing.AbandonAfterSeconds is < 1 or > 10) errors.Add("dialing.abandonAfterSeconds", "Attesa massima dell'operatore tra 1 e 10 secondi.");
+            if (dialing.AbandonLockoutHours is < 0 or > 720) errors.Add("dialing.abandonLockoutHours", "Blocco dopo un abbandono tra 0 e 720 ore.");
+            if (dialing.AbandonMessage is { } m && (string.IsNullOrWhiteSpace(m) || m.Trim().Length > 500))
+                errors.Add("dialing.abandonMessage", "Messaggio obbligatorio, al massimo 500 caratteri.");
+        }
+        if (c.DialerActive && mode == CallCenter.Dialer.DialMode.Preview)
+            errors.Add("dialing.mode", "Fermare la composizione automatica prima di passare alla modalità anteprima.");
         if (errors.Any) throw new ValidationException(errors);
         if (await db.Campaigns().AnyAsync(x => x.Code == code && x.Id != c.Id, ct)) throw new ConflictException($"Il codice '{code}' è già usato da un'altra campagna.", "code");
 
@@ -189,6 +207,13 @@ public sealed class CampaignService(SchedarioDb db, TimeProvider clock)
         c.MaxAttempts = input.MaxAttempts ?? 5;
         c.RetryToCallMinutes = input.RetryToCallMinutes ?? 60;
         c.RetryTechnicalMinutes = input.RetryTechnicalMinutes ?? 30;
+        c.DialMode = mode;
+        c.AbandonWindow = window;
+        if (dialing?.LinesPerOperator is { } lines) c.LinesPerOperator = lines;
+        if (dialing?.AbandonLimitPercent is { } limit) c.AbandonLimitPercent = limit;
+        if (dialing?.AbandonAfterSeconds is { } after) c.AbandonAfterSeconds = after;
+        if (dialing?.AbandonLockoutHours is { } lockout) c.AbandonLockoutHours = lockout;
+        if (dialing?.AbandonMessage is { } message) c.AbandonMessage = message.Trim();
         c.Operators.RemoveAll(o => !operators.Contains(o.UserId));
         foreach (var o in operators.Where(o => c.Operators.All(x => x.UserId != o))) c.Operators.Add(new CampaignOperator { CampaignId = c.Id, UserId = o });
     }
@@ -196,7 +221,15 @@ public sealed class CampaignService(SchedarioDb db, TimeProvider clock)
     internal static CampaignDto ToDto(Campaign c, string? typeName) => new(c.Id, c.Code, c.Name, c.TypeId, typeName, c.Description, c.StartDate, c.EndDate,
         c.Retired, c.PortfolioTypeId, c.AutoContactPromise,
         DayNames.Where((_, i) => c.CallingDays.HasFlag((CallingDays)(1 << i))).ToArray(), c.CallFrom, c.CallTo, c.MaxAttempts,
-        c.RetryToCallMinutes, c.RetryTechnicalMinutes, c.Operators.Select(o => o.UserId).OrderBy(x => x).ToList(), c.Version);
+        c.RetryToCallMinutes, c.RetryTechnicalMinutes, c.Operators.Select(o => o.UserId).OrderBy(x => x).ToList(), c.Version,
+        new DialingDto(Camel(c.DialMode.ToString()), c.LinesPerOperator, c.AbandonLimitPercent, c.AbandonAfterSeconds, Camel(c.AbandonWindow.ToString()),
+            c.AbandonLockoutHours, c.AbandonMessage, c.DialerActive, c.DialerStartedAt, c.DialerStartedBy));
+
+    static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    /// <summary>An enum by its API name (case-insensitive), never by number.</summary>
+    static bool TryParseName<T>(string value, out T result) where T : struct, Enum =>
+        Enum.TryParse(value.Trim(), ignoreCase: true, out result) && !value.Trim().All(char.IsDigit) && Enum.IsDefined(result);
 
     /// <summary>Users with the operator role (for pickers: distribution, allowed operators, reassignment).</summary>
     public async Task<List<UserRef>> OperatorsAsync(CancellationToken ct = default)

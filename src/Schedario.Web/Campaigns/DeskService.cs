@@ -13,7 +13,8 @@ namespace Schedario.Web.Campaigns;
 /// The outbound desk: Next (an atomic claim with a lease), the call card, closing a call with an
 /// outcome, and the contact promise (seed 002).
 /// </summary>
-public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsService settings, CustomerService customers)
+public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsService settings, CustomerService customers,
+    IEnumerable<IEntryCloseObserver> closeObservers)
 {
     /// <summary>How long a claimed name stays with its operator before anyone else may take it.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -239,6 +240,7 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
             catch (DbUpdateConcurrencyException) { throw new ConcurrencyException("Il nominativo è stato modificato nel frattempo: riprenderlo con «Prossimo»."); }
             await tx.CommitAsync(ct);
         });
+        foreach (var observer in closeObservers) await observer.OnEntryClosedAsync(entryId, userId, ct);
         return new CloseResult(await GetEntryAsync(entryId, ct), call.Id, promiseId, alreadyThere);
     }
 
@@ -309,6 +311,12 @@ static class ClaimSql
           AND EXISTS (SELECT 1 FROM k WHERE NOT k."Retired" AND k.allowed AND (k."CallingDays" & @day) <> 0
                       AND (k."CallFrom" IS NULL OR k."CallTo" IS NULL OR @time BETWEEN k."CallFrom" AND k."CallTo"))
         """;
+}
+
+/// <summary>Told after an operator closed a name on the desk (the call logged, the name moved); e.g. the dialer ends the operator's wrap-up.</summary>
+public interface IEntryCloseObserver
+{
+    Task OnEntryClosedAsync(long entryId, string userId, CancellationToken ct);
 }
 
 /// <summary>403 from a service: the user may not do this.</summary>

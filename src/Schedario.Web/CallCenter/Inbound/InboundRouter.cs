@@ -1,3 +1,4 @@
+using Schedario.Web.Campaigns;
 using Microsoft.EntityFrameworkCore;
 using Schedario.Web.CallCenter.PhoneBar;
 using Schedario.Web.CallCenter.Telephony;
@@ -295,7 +296,9 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
         var holders = await db.OperatorPresence().AsNoTracking().Where(p => p.CurrentCallId == callId).Select(p => new { p.UserId, p.State }).ToListAsync(ct);
         foreach (var p in holders)
         {
-            var hasContact = await db.InboundContacts().AnyAsync(c => c.TelephonyCallId == callId && c.Status == InboundContactStatus.Open, ct);
+            var hasContact = await db.InboundContacts().AnyAsync(c => c.TelephonyCallId == callId && c.Status == InboundContactStatus.Open, ct)
+                // A name the dialer connected and the operator has not closed yet: wrap-up until the desk closes it.
+                || call.CampaignEntryId is { } entryId && await db.CampaignEntries().AnyAsync(e => e.Id == entryId && e.LeaseHolder == p.UserId, ct);
             // Ringing and hung up: the caller gave up; the operator stays first in line (idle time kept).
             // Talking: wrap-up while a contact is open to close; a manual outbound call without one frees the operator.
             var next = p.State == OperatorState.OnCall && hasContact ? OperatorState.WrapUp : OperatorState.Ready;

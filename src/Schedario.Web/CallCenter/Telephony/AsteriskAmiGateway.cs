@@ -141,6 +141,29 @@ public sealed class AsteriskAmiGateway(
         call.Extension = extension.Trim();
     }
 
+    /// <summary>The dialer's connect: the answered party's channel is redirected to the operator's extension, as for an inbound answer.</summary>
+    public Task ConnectAsync(string callId, string extension, CancellationToken ct = default) => AnswerAsync(callId, extension, ct);
+
+    /// <summary>
+    /// The dialer's abandoned call: a Redirect of the answered channel to <see cref="AsteriskOptions.AbandonContext"/>
+    /// (extension <c>s</c>), whose dialplan plays the prompt and hangs up; the message text is logged, the prompt
+    /// itself lives on the PBX. Unknown or ended calls are not an error.
+    /// </summary>
+    public async Task PlayMessageAndHangUpAsync(string callId, string message, CancellationToken ct = default)
+    {
+        if (!calls.TryGetValue(callId, out var call) || call.FirstChannel is null || call.Ended) return;
+        var reply = await SendAsync(AmiMessage.Action("Redirect")
+            .Add("Channel", call.FirstChannel)
+            .Add("Exten", "s")
+            .Add("Context", Options.AbandonContext)
+            .Add("Priority", "1"), ct);
+        if (reply.Response != "Success")
+        {
+            log.LogInformation("Asterisk could not play the abandon message on {Channel} ({Message}): hanging up", call.FirstChannel, reply["Message"]);
+            await HangUpAsync(callId, ct);
+        }
+    }
+
     /// <summary>Hangup of the call's first channel (which ends the others). Unknown or ended calls are not an error.</summary>
     public async Task HangUpAsync(string callId, CancellationToken ct = default)
     {

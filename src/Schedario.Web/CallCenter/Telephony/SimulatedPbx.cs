@@ -88,6 +88,7 @@ public sealed class SimulatedPbx(
                 SimulatedOutcome.Answer => Schedule(o.AnswerAfterSeconds, () => Answer(id, call, call.Extension)),
                 SimulatedOutcome.NoAnswer => Schedule(o.RingOutSeconds, () => End(id, call, "no-answer")),
                 SimulatedOutcome.Busy => Schedule(o.FailAfterSeconds, () => End(id, call, "busy")),
+                SimulatedOutcome.Machine => Schedule(o.AnswerAfterSeconds, () => Answer(id, call, call.Extension, "machine")),
                 _ => Schedule(o.FailAfterSeconds, () => End(id, call, "failed")),
             };
         }
@@ -145,7 +146,29 @@ public sealed class SimulatedPbx(
             await Task.WhenAll(inFlight.Keys);
     }
 
-    Task? Answer(string id, SimCall call, string? extension)
+    /// <summary>Moves an answered call to <paramref name="extension"/> (the dialer's connect); no event, as Asterisk's Redirect of an up channel.</summary>
+    /// <exception cref="NotFoundException">The simulator has no such call (or it was ended and forgotten).</exception>
+    /// <exception cref="RuleException">The call was not answered yet (<c>call-not-answered</c>).</exception>
+    public Task ConnectAsync(string callId, string extension, CancellationToken ct = default)
+    {
+        if (!calls.TryGetValue(callId, out var call)) throw new NotFoundException("Chiamata sconosciuta al centralino simulato.");
+        lock (call.Gate)
+        {
+            if (call.State != SimState.Answered) throw new RuleException("La chiamata non è stata risposta.", "call-not-answered");
+            call.Extension = extension.Trim();
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>"Plays" the message (logged) and hangs up with cause <c>abandoned</c>.</summary>
+    public Task PlayMessageAndHangUpAsync(string callId, string message, CancellationToken ct = default)
+    {
+        if (!calls.TryGetValue(callId, out var call)) return Task.CompletedTask;
+        log.LogDebug("Simulated call {CallId}: playing the abandon message \"{Message}\"", callId, message);
+        return End(callId, call, "abandoned") is { } delivery ? delivery.WaitAsync(ct) : Task.CompletedTask;
+    }
+
+    Task? Answer(string id, SimCall call, string? extension, string? cause = null)
     {
         lock (call.Gate)
         {
@@ -155,7 +178,7 @@ public sealed class SimulatedPbx(
             call.AnsweredAt = clock.GetUtcNow();
             if (!string.IsNullOrWhiteSpace(extension)) call.Extension = extension.Trim();
             call.Timer = Options.HangUpAfterSeconds is { } talk ? Schedule(talk, () => End(id, call, "normal")) : null;
-            return Enqueue(id, call, Event(id, call, TelephonyEventKind.Answered));
+            return Enqueue(id, call, Event(id, call, TelephonyEventKind.Answered) with { Cause = cause });
         }
     }
 

@@ -49,6 +49,19 @@ public interface ITelephonyGateway
 
     /// <summary>Hangs up a call by the source's id. Unknown or already ended calls are not an error.</summary>
     Task HangUpAsync(string callId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Connects an outbound call the person already answered (the dialer's) to an operator's extension
+    /// (Asterisk: a Redirect of the called party's channel; the simulator: the call moves to the extension).
+    /// </summary>
+    Task ConnectAsync(string callId, string extension, CancellationToken ct = default);
+
+    /// <summary>
+    /// Plays the abandon message to the person who answered and hangs up (the dialer found no operator free
+    /// in time). Asterisk: a Redirect to the configured abandon context, whose dialplan plays the prompt.
+    /// Unknown or already ended calls are not an error.
+    /// </summary>
+    Task PlayMessageAndHangUpAsync(string callId, string message, CancellationToken ct = default);
 }
 
 /// <summary>Where every gateway (and the webhook) delivers its events; it logs, de-duplicates and applies them.</summary>

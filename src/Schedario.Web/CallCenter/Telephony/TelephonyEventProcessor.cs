@@ -202,6 +202,8 @@ public sealed class TelephonyEventProcessor(
             case TelephonyEventKind.Answered:
                 call.State = TelephonyCallState.Answered;
                 call.AnsweredAt = at;
+                // "machine": the PBX's answering-machine detection (the dialer counts these apart).
+                call.Cause = Cut(e.Cause, 100) ?? call.Cause;
                 break;
             case TelephonyEventKind.HungUp:
                 call.State = TelephonyCallState.Ended;

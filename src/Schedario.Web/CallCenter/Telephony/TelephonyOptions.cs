@@ -19,7 +19,7 @@ public sealed class TelephonyOptions
 }
 
 /// <summary>What a simulated outbound call does.</summary>
-public enum SimulatedOutcome { Answer, NoAnswer, Busy, Failed }
+public enum SimulatedOutcome { Answer, NoAnswer, Busy, Failed, Machine }
 
 /// <summary>Configuration section <c>Telephony:Simulated</c>: the simulated PBX's timings and outcomes.</summary>
 public sealed class SimulatedPbxOptions
@@ -65,6 +65,8 @@ public sealed class AsteriskOptions
     public string Context { get; set; } = "from-internal";
     /// <summary>Channel technology and prefix of an operator's phone: <c>PJSIP/{extension}</c>.</summary>
     public string ChannelTemplate { get; set; } = "PJSIP/{0}";
+    /// <summary>Dialplan context an abandoned dialer call is redirected to: it plays the message (the campaign's prompt) and hangs up.</summary>
+    public string AbandonContext { get; set; } = "schedario-abandon";
     /// <summary>How long an outbound call rings the operator's phone before Asterisk gives up (Originate Timeout).</summary>
     public int OriginateTimeoutSeconds { get; set; } = 30;
     /// <summary>How long an action waits for its Response.</summary>
