@@ -77,8 +77,8 @@ static class DialerCommand
             var model = new DialerModel { Operators = ops, AnswerRate = rate, Seed = jobs[i].seed };
             // Sensitivity: DIALER_TALK_SD=1 makes talk lengths (almost) known in advance.
             if (Environment.GetEnvironmentVariable("DIALER_TALK_SD") is { } sd) model = model with { TalkSdSeconds = double.Parse(sd, CultureInfo.InvariantCulture) };
-            results[i] = jobs[i].mode == SimulatedMode.Predictive && PredictiveOverride() is { } settings
-                ? DialerSimulation.Run(model, new PredictivePacer(settings))
+            results[i] = jobs[i].mode == SimulatedMode.Predictive && (PredictiveOverride() is not null || FixedTheta() is not null)
+                ? DialerSimulation.Run(model, new PredictivePacer(PredictiveOverride()) { FixedTheta = FixedTheta() })
                 : DialerSimulation.Run(model, jobs[i].mode);
         });
         return new Point(ops, rate, Modes.ToDictionary(m => m, m => results.Where((_, i) => jobs[i].mode == m).ToArray()));
@@ -89,6 +89,11 @@ static class DialerCommand
         Environment.GetEnvironmentVariable("DIALER_TARGET_SHARE") is { } v
             ? new PredictiveSettings(TargetShareOfLimit: double.Parse(v, CultureInfo.InvariantCulture))
             : null;
+
+    /// <summary>DIALER_FIXED_THETA holds the predictive pacer's risk threshold fixed (no controller): a sweep of it
+    /// traces how much occupancy each abandon rate buys (docs/benchmarks.md). The limit is not enforced then.</summary>
+    static double? FixedTheta() =>
+        Environment.GetEnvironmentVariable("DIALER_FIXED_THETA") is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;
 
     static string F(double v, string fmt = "0.0") => v.ToString(fmt, CultureInfo.InvariantCulture);
 

@@ -75,6 +75,10 @@ public sealed class PredictivePacer : IPacer
     public bool BindsOperator => false;
     public TimeSpan OperatorLeadTime => TimeSpan.Zero;
 
+    /// <summary>A θ held fixed instead of the controller's: the bench's sweep of the occupancy/abandon curve
+    /// (<c>DIALER_FIXED_THETA</c>), never a production setting.</summary>
+    internal double? FixedTheta { get; init; }
+
     /// <summary>The risk threshold after the last decision (for the wallboard and the tests).</summary>
     public double Theta { get; private set; }
 
@@ -85,6 +89,7 @@ public sealed class PredictivePacer : IPacer
     {
         var stats = s.Stats ?? throw new ArgumentException("The snapshot has no DialerStats.", nameof(s));
         var theta = Controller(s, stats);
+        if (FixedTheta is { } fixedTheta) theta = Theta = fixedTheta;
         if (PacingGuards.Check(s) is { } hold) return PacingDecision.None(hold);
 
         var maxLines = (long)Math.Floor(Settings.MaxLinesPerOperator * s.OperatorsLoggedIn);
