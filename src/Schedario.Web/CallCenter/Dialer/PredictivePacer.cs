@@ -3,9 +3,9 @@ using Schedario.Web.Shared;
 namespace Schedario.Web.CallCenter.Dialer;
 
 /// <summary>The predictive pacer's settings (the abandon limit itself comes with each snapshot).</summary>
-/// <param name="TargetShareOfLimit">The abandon rate aimed at, as a share of the limit (0.3–0.95; default 0.9 = 2.7% of 3%).</param>
+/// <param name="TargetShareOfLimit">The abandon rate aimed at, as a share of the limit (0.3–0.95; default 0.95 = 2.85% of 3%).</param>
 /// <param name="MaxLinesPerOperator">Never more calls in flight than this per logged-in operator (1–20).</param>
-public sealed record PredictiveSettings(double TargetShareOfLimit = 0.9, double MaxLinesPerOperator = 8)
+public sealed record PredictiveSettings(double TargetShareOfLimit = 0.95, double MaxLinesPerOperator = 8)
 {
     public FieldErrors Validate()
     {
@@ -24,20 +24,30 @@ public sealed record PredictiveSettings(double TargetShareOfLimit = 0.9, double 
 /// distribution (Poisson-binomial) of operators freed by then (each talking or wrapping-up operator with
 /// its own learned probability, given how long they have been at it) minus calls answered before it
 /// (each ringing call with its own probability, given how long it has rung; the answered calls waiting;
-/// the calls launched before it in this decision; a Poisson number for the calls it will launch in the
-/// next seconds that answer sooner), at five points of the learned ring-time distribution. Calls are launched while that risk is under a threshold θ; an abandon-budget
-/// controller moves θ so the window's rate settles at a margin under the limit, and tightens θ as the
-/// budget is spent.
+/// the calls launched before it in this decision), at five points of the learned ring-time distribution.
+/// Calls are launched while that risk is under a threshold θ. θ is set so the window's rate lands on the
+/// target: the rate the rest of the window may run at (what the budget leaves, spread over the answers
+/// still to come today) divided by how many abandons per answer a unit of θ has brought so far (learned
+/// from the campaign's own calls), with a guard that shuts θ down when the window would close over the limit.
 /// </summary>
 public sealed class PredictivePacer : IPacer
 {
     // Where the new call's answer time is looked at: quantiles of the learned ring time, equal weights.
     static readonly double[] Quantiles = [0.1, 0.3, 0.5, 0.7, 0.9];
-    const double ThetaMin = 0.002, ThetaMax = 0.6, ThetaStart = 0.05;
-    /// <summary>The fewest answers the budget counts (so the first abandons of a day do not stop it cold).</summary>
+    const double ThetaMin = 0.002, ThetaMax = 0.6;
+    /// <summary>The fewest answers the budget counts when the window's end is not known (strict mode).</summary>
     const double BudgetPrior = 40;
-    /// <summary>How fast θ follows the budget: e-folding per this many seconds at a slack of ±1.</summary>
-    const double ControllerSeconds = 1800;
+    /// <summary>The rate aimed at for the rest of the window stays within these shares of the target.</summary>
+    const double RateFloor = 0.3, RateCeiling = 2;
+    /// <summary>The calibration (abandons seen per abandon θ predicted) starts at 1, a calibrated risk model,
+    /// with the weight of this many abandons.</summary>
+    const double CalibrationPrior = 12;
+    /// <summary>The calibration forgets (halves) past this many predicted abandons, so a long window follows drift.</summary>
+    const double CalibrationCap = 500;
+    /// <summary>Seconds over which the answers-per-hour measure is smoothed.</summary>
+    const double AnswerRateSeconds = 600;
+    /// <summary>The guard assumes the rest of the window can be run at this share of the target at the least.</summary>
+    const double GuardRestShare = 0.8;
     /// <summary>Abandons kept in hand under the limit itself.</summary>
     const double HardMargin = 3;
 
@@ -46,11 +56,11 @@ public sealed class PredictivePacer : IPacer
     readonly int[] _offset = new int[Quantiles.Length];
     readonly double[] _tau = new double[Quantiles.Length];
     readonly double[] _newAnswerBy = new double[Quantiles.Length];
-    readonly double[] _laterAnswers = new double[Quantiles.Length];
-    double _launchRate; // own launches per second, smoothed
-    double _logTheta = Math.Log(ThetaStart);
-    double _lastNow = double.NaN, _dt;
-    const double LaunchRateSeconds = 30;
+    double _lastNow = double.NaN;
+    long _lastAnswered = -1, _lastAbandoned;
+    // Calibration: abandons seen, and the abandons θ predicted (θ in force × answers), since this pacer started.
+    double _abandonsSeen, _abandonsPredicted;
+    double _answersPerHour; // measured, smoothed; 0 until the first decision
 
     public PredictivePacer(PredictiveSettings? settings = null)
     {
@@ -65,13 +75,21 @@ public sealed class PredictivePacer : IPacer
     public bool BindsOperator => false;
     public TimeSpan OperatorLeadTime => TimeSpan.Zero;
 
+    /// <summary>A θ held fixed instead of the controller's: the bench's sweep of the occupancy/abandon curve
+    /// (<c>DIALER_FIXED_THETA</c>), never a production setting.</summary>
+    internal double? FixedTheta { get; init; }
+
     /// <summary>The risk threshold after the last decision (for the wallboard and the tests).</summary>
-    public double Theta { get; private set; } = ThetaStart;
+    public double Theta { get; private set; }
+
+    /// <summary>Abandons seen per abandon θ predicted so far (1 = the risk model is calibrated), for the tests.</summary>
+    public double Calibration => (_abandonsSeen + CalibrationPrior) / (_abandonsPredicted + CalibrationPrior);
 
     public PacingDecision Decide(in PacingSnapshot s)
     {
         var stats = s.Stats ?? throw new ArgumentException("The snapshot has no DialerStats.", nameof(s));
         var theta = Controller(s, stats);
+        if (FixedTheta is { } fixedTheta) theta = Theta = fixedTheta;
         if (PacingGuards.Check(s) is { } hold) return PacingDecision.None(hold);
 
         var maxLines = (long)Math.Floor(Settings.MaxLinesPerOperator * s.OperatorsLoggedIn);
@@ -84,11 +102,6 @@ public sealed class PredictivePacer : IPacer
         {
             var tau = _tau[j] = Math.Max(0.5, stats.RingQuantile(Quantiles[j]));
             _newAnswerBy[j] = stats.AnsweredWithin(tau);
-            // Calls we will launch in the coming seconds, at the pace we have been launching, answered
-            // before this one (a shorter ring) take operators first: a Poisson number of them.
-            double mass = 0;
-            for (var u = 0.5; u < tau; u += 1) mass += stats.AnsweredWithin(u) * Math.Min(1, tau - u + 0.5);
-            _laterAnswers[j] = _launchRate * mass;
             Build(j, s, stats, tau, tau + grace);
         }
 
@@ -103,8 +116,6 @@ public sealed class PredictivePacer : IPacer
             for (var j = 0; j < Quantiles.Length; j++) AddCall(j, _newAnswerBy[j]);
             if (person <= 0) break;
         }
-        _launchRate += (launch - _launchRate * _dt) / LaunchRateSeconds;
-        if (_launchRate < 0) _launchRate = 0;
         var why = launch > 0 ? PacingHold.None
             : theta <= ThetaMin * 1.01 ? PacingHold.AbandonBudgetSpent
             : s.OperatorsReady == 0 ? PacingHold.NoReadyOperators : PacingHold.LinesFull;
@@ -112,37 +123,62 @@ public sealed class PredictivePacer : IPacer
     }
 
     /// <summary>
-    /// θ: the highest abandon risk a new call may carry. Budget B = target × answered − abandoned;
-    /// slack = B ÷ (what 15 minutes at full occupancy would add to it). θ drifts up while the slack is over 1
-    /// and down while under, is cut at once (squared) below half the reserve, and all but closed when the
-    /// window would end over the limit itself.
+    /// θ: the highest abandon risk a new call may carry. Feed-forward on the budget, not an integrator that
+    /// wanders with every cluster of abandons (a θ that moves about costs occupancy for the same abandons):
+    /// r* = the rate the rest of the window may run at for the window to end on the target (the budget left,
+    /// target × (answered + answers still to come) − abandoned, over the answers still to come: the rest of
+    /// today's calling time at the measured answers per hour), kept within 0.3–2 × the target; θ = r* ÷ the
+    /// calibration (abandons seen per abandon predicted by the θ in force when each answer came). Then the
+    /// guard on the limit itself: when the window would close over it even with the rest run at 0.8 × the
+    /// target (three abandons kept in hand for the calls still ringing), θ shrinks to almost nothing.
+    /// Without the window's end (calling time unknown) the rest is not counted: r* = the target plus the
+    /// budget's share of the window, and the guard holds the rate now.
     /// </summary>
     double Controller(in PacingSnapshot s, DialerStats stats)
     {
         var now = s.Now.Ticks / (double)TimeSpan.TicksPerSecond;
-        var dt = _dt = double.IsNaN(_lastNow) ? 0 : Math.Clamp(now - _lastNow, 0, 60);
+        var dt = double.IsNaN(_lastNow) ? 0 : Math.Clamp(now - _lastNow, 0, 60);
         _lastNow = now;
         var target = Settings.TargetShareOfLimit * s.AbandonLimit;
-        // Budget B = target × answered − abandoned, with answered counted as at least what a quarter hour at
-        // full occupancy answers (so the first abandons of a day do not stop it cold).
-        var perHour = Math.Max(1, s.OperatorsLoggedIn) * 3600 / Math.Max(10, stats.MeanTalk + stats.MeanWrapUp);
-        var quarter = Math.Max(BudgetPrior, perHour * 0.25);
-        var budget = target * Math.Max(s.WindowAnswered, quarter) - s.WindowAbandoned;
-        var scale = Math.Max(1.5, target * quarter);
-        var slack = budget / scale;
-        _logTheta = Math.Clamp(_logTheta + dt / ControllerSeconds * Math.Clamp(slack - 1, -1, 1), Math.Log(ThetaMin), Math.Log(ThetaMax));
-        var theta = Math.Exp(_logTheta);
-        // Past half the reserve, cut at once: squared, to nothing as the budget runs out.
-        var reserve = Math.Clamp(2 * slack, 0, 1);
-        theta *= reserve * reserve;
-        // And never knowingly near the limit itself: when the window would close over it, even if the rest
-        // of it ran at the target (a few abandons kept in hand: the calls already ringing can still bring
-        // some), the risk allowed shrinks to almost none. The rest of the window is the rest of today's
-        // calling time when known (a day window), else nothing (strict: the rate now).
-        var rest = s.CallingTimeLeft is { } left ? Math.Max(0, left.TotalHours) * perHour * 0.8 : 0;
-        var hard = Math.Clamp((s.AbandonLimit * (s.WindowAnswered + rest) - s.WindowAbandoned - target * rest - 1) / HardMargin, 0, 1);
+
+        // What came since the last decision (a rolling window can also lose counts: never negative).
+        var newAnswers = _lastAnswered < 0 ? 0 : Math.Max(0, s.WindowAnswered - _lastAnswered);
+        var newAbandons = _lastAnswered < 0 ? 0 : Math.Max(0, s.WindowAbandoned - _lastAbandoned);
+        _lastAnswered = s.WindowAnswered;
+        _lastAbandoned = s.WindowAbandoned;
+        _abandonsSeen += newAbandons;
+        _abandonsPredicted += newAnswers * Theta;
+        if (_abandonsPredicted > CalibrationCap)
+        {
+            _abandonsSeen *= 0.5;
+            _abandonsPredicted *= 0.5;
+        }
+        var calibration = Math.Clamp(Calibration, 0.1, 10);
+
+        // Answers per hour: measured over ~10 minutes, starting from 85% of what full occupancy would answer.
+        if (_answersPerHour <= 0)
+            _answersPerHour = 0.85 * Math.Max(1, s.OperatorsLoggedIn) * 3600 / Math.Max(10, stats.MeanTalk + stats.MeanWrapUp);
+        if (dt > 0) _answersPerHour += (newAnswers * 3600 - _answersPerHour * dt) / AnswerRateSeconds;
+
+        double rate, restAnswers;
+        if (s.CallingTimeLeft is { } left)
+        {
+            restAnswers = Math.Max(0, left.TotalHours) * _answersPerHour;
+            rate = (target * (s.WindowAnswered + restAnswers) - s.WindowAbandoned) / Math.Max(1, restAnswers);
+        }
+        else
+        {
+            restAnswers = 0;
+            var counted = Math.Max(s.WindowAnswered, BudgetPrior);
+            rate = target + (target * counted - s.WindowAbandoned) / counted;
+        }
+        var theta = Math.Clamp(rate, RateFloor * target, RateCeiling * target) / calibration;
+
+        // Never knowingly near the limit itself.
+        var rest = restAnswers * 0.9;
+        var hard = Math.Clamp((s.AbandonLimit * (s.WindowAnswered + rest) - s.WindowAbandoned - GuardRestShare * target * rest - 1) / HardMargin, 0, 1);
         theta *= hard * hard;
-        return Theta = Math.Max(ThetaMin, theta);
+        return Theta = Math.Clamp(theta, ThetaMin, ThetaMax);
     }
 
     /// <summary>The distribution of operators free by <paramref name="freeBy"/> minus calls answered by
@@ -178,26 +214,15 @@ public sealed class PredictivePacer : IPacer
     }
 
     /// <summary>P(offset + sum ≤ 0): no operator left for one more answered call.</summary>
-    /// <remarks>With K ~ Poisson(later answers) taken away: Σ_k P(K = k) · P(sum ≤ k − offset).</remarks>
     double LowerTail(int j)
     {
-        var c = -_offset[j];
-        var d = _dist[j];
+        var limit = -_offset[j];
+        if (limit < 0) return 0;
         var n = _count[j];
-        var mu = _laterAnswers[j];
-        var kMax = mu <= 0 ? 0 : Math.Min(500, (int)(mu + 8 * Math.Sqrt(mu) + 8));
-        var pk = Math.Exp(-mu);
-        double cdf = 0, tail = 0;
-        var i = 0;
-        for (var k = 0; k <= kMax; k++)
-        {
-            if (k > 0) pk *= mu / k;
-            var limit = c + k;
-            if (limit < 0) continue;
-            if (limit >= n) { tail += pk; continue; }
-            while (i <= limit) cdf += d[i++];
-            tail += pk * Math.Min(1, cdf);
-        }
-        return Math.Min(1, tail);
+        if (limit >= n) return 1;
+        var d = _dist[j];
+        double cdf = 0;
+        for (var i = 0; i <= limit; i++) cdf += d[i];
+        return Math.Min(1, cdf);
     }
 }

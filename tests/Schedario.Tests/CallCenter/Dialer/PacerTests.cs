@@ -115,6 +115,31 @@ public class PacerTests
     }
 
     [Fact]
+    public void Predictive_aims_the_rest_of_the_day_at_what_the_budget_leaves()
+    {
+        var stats = Learned();
+        double Theta(long abandoned, double hoursLeft)
+        {
+            var pacer = new PredictivePacer();
+            pacer.Decide(new PacingSnapshot
+            {
+                Now = T0, OperatorsReady = 2, WrapUpSeconds = [5, 6, 7], WindowAnswered = 1000, WindowAbandoned = abandoned,
+                CallingTimeLeft = TimeSpan.FromHours(hoursLeft), Stats = stats,
+            });
+            return pacer.Theta;
+        }
+        // The target is 0.95 × 3% = 2.85%; the calibration starts at 1 (θ reads as the rate aimed at).
+        // Under budget with hours to go: the rest runs above the target to spend it, more so the less time is left.
+        Assert.InRange(Theta(15, 4), 0.0286, 0.057);
+        Assert.True(Theta(15, 1) > Theta(15, 4));
+        // On the target: at it. Over it, with the day ahead: below it, and the rest pays it back.
+        Assert.InRange(Theta(28, 4), 0.027, 0.031);
+        Assert.InRange(Theta(30, 4), 0.005, 0.027);
+        // Over the limit itself with minutes left: nothing but calls with almost no risk.
+        Assert.True(Theta(30, 0.1) <= 0.003);
+    }
+
+    [Fact]
     public void A_predictive_decision_for_fifty_operators_takes_well_under_a_millisecond()
     {
         var stats = Learned();
