@@ -14,16 +14,17 @@ namespace Schedario.Tests.CallCenter.Wallboard;
 /// <summary>
 /// Writes the rows the wallboard reads (campaigns, entries, dialer calls, runner states, closed calls,
 /// presence) straight into the database, and reads the wallboard on a virtual clock with a cache of its own,
-/// so each test sees exactly its figures however many other tests share the database.
+/// so each test sees exactly its figures however many other tests share the database. With
+/// <paramref name="realClock"/> (browser tests) the rows are written at the real time instead.
 /// </summary>
-public sealed class WallboardKit(SchedarioAppFactory app)
+public sealed class WallboardKit(SchedarioAppFactory app, TimeProvider? realClock = null)
 {
     /// <summary>A Wednesday noon (UTC; the fake clock's local time zone is UTC): every window and calling day is predictable.</summary>
     public static readonly DateTimeOffset Noon = new(2031, 3, 12, 12, 0, 0, TimeSpan.Zero);
 
     public FakeTimeProvider Clock { get; } = new(Noon);
     public WallboardCache Cache { get; } = new();
-    public DateTime Now => Clock.GetUtcNow().UtcDateTime;
+    public DateTime Now => (realClock ?? Clock).GetUtcNow().UtcDateTime;
 
     public static string Unique() => Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
@@ -31,7 +32,7 @@ public sealed class WallboardKit(SchedarioAppFactory app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
-        return await new WallboardService(db, Clock, Cache).SnapshotAsync();
+        return await new WallboardService(db, realClock ?? Clock, Cache).SnapshotAsync();
     }
 
     public async Task<WallboardCampaignDto> CampaignAsync(int id) =>
