@@ -42,6 +42,8 @@ public sealed class WallboardCache
     // --- forecasts ----------------------------------------------------------------------------------------
 
     internal ConcurrentDictionary<int, CachedForecast> Forecasts { get; } = new();
+    /// <summary>Campaigns whose forecast is being redone in the background (the old one is shown meanwhile).</summary>
+    internal ConcurrentDictionary<int, byte> ForecastsRunning { get; } = new();
 
     internal sealed record CachedForecast(DateTime At, int Operators, WallboardForecastDto Value);
 }

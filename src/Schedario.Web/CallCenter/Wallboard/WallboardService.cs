@@ -361,21 +361,35 @@ public sealed class WallboardService(SchedarioDb db, TimeProvider clock, Wallboa
             var learned = c.Runner is { LearnedAnswerRate: > 0 } r ? r.LearnedAnswerRate : 0.30;
             var (from, to) = c.CallFrom is { } f && c.CallTo is { } t && t > f ? (f, t) : DefaultHours;
             var perDay = (to - from).TotalHours;
-            // A simulation of an hour per seed: off the request's thread, and cached.
-            var estimate = await Task.Run(() => DialerForecast.Estimate(operators, names, attemptsLeft,
-                new DialerStats(priorPersonRate: learned, priorWeight: 1000), perDay), ct);
-            var ends = double.IsFinite(estimate.CallingHours) ? AddCallingHours(now, estimate.CallingHours, c.CallingDays, from, to) : null;
-            value = new(names, operators, Math.Round(estimate.CallingHours, 2), Math.Round(estimate.AttemptsPerHour, 1), ends, now,
-                ends is null ? "Nessun giorno di chiamata nei prossimi mesi: nessuna previsione." : null);
+            var tz = clock.LocalTimeZone;
+            // A simulation of an hour per seed (tens of milliseconds): off the request's thread, and cached.
+            WallboardForecastDto Compute()
+            {
+                var estimate = DialerForecast.Estimate(operators, names, attemptsLeft, new DialerStats(priorPersonRate: learned, priorWeight: 1000), perDay);
+                var ends = double.IsFinite(estimate.CallingHours) ? AddCallingHours(tz, now, estimate.CallingHours, c.CallingDays, from, to) : null;
+                return new(names, operators, Math.Round(estimate.CallingHours, 2), Math.Round(estimate.AttemptsPerHour, 1), ends, now,
+                    ends is null ? "Nessun giorno di chiamata nei prossimi mesi: nessuna previsione." : null);
+            }
+            // Only aged, with the same operators: show the previous one while the new one is computed in the background.
+            if (hit is not null && hit.Operators == operators && hit.Value.EndsAt is not null && now >= hit.At)
+            {
+                if (cache.ForecastsRunning.TryAdd(c.Id, 0))
+                    _ = Task.Run(() =>
+                    {
+                        try { cache.Forecasts[c.Id] = new WallboardCache.CachedForecast(now, operators, Compute()); }
+                        finally { cache.ForecastsRunning.TryRemove(c.Id, out _); }
+                    }, CancellationToken.None);
+                return hit.Value;
+            }
+            value = await Task.Run(Compute, ct);
         }
         cache.Forecasts[c.Id] = new WallboardCache.CachedForecast(now, operators, value);
         return value;
     }
 
     /// <summary>Walks the campaign's calling days and hours (local time) from now until <paramref name="hours"/> of calling are spent.</summary>
-    DateTime? AddCallingHours(DateTime utcNow, double hours, CallingDays days, TimeOnly from, TimeOnly to)
+    static DateTime? AddCallingHours(TimeZoneInfo tz, DateTime utcNow, double hours, CallingDays days, TimeOnly from, TimeOnly to)
     {
-        var tz = clock.LocalTimeZone;
         var local = TimeZoneInfo.ConvertTimeFromUtc(utcNow, tz);
         var left = TimeSpan.FromHours(hours);
         for (var i = 0; i < 400; i++)

@@ -167,7 +167,7 @@ public sealed class WallboardKit(SchedarioAppFactory app, TimeProvider? realCloc
             p.State = state;
             p.PauseReason = pauseReason;
             p.StateSince = Now - inStateFor;
-            p.BarOpenUntil = barOpen ? Now.AddSeconds(45) : Now.AddSeconds(-5);
+            p.BarOpenUntil = barOpen ? Now.AddMinutes(10) : Now.AddSeconds(-5); // the bar beating all along
             p.DialerCampaignId = campaignId;
         });
         return userId;

@@ -254,6 +254,15 @@ public abstract class WallboardServiceTests<TFixture>(TFixture fixture) : IClass
         // Cached: the same answer for the next 45 s.
         kit.Clock.Advance(TimeSpan.FromSeconds(20));
         Assert.Equal(f.ComputedAt, (await kit.CampaignAsync(c.Id)).Forecast!.ComputedAt);
+
+        // Aged: the old one is shown at once while the new one is computed in the background.
+        kit.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(f.ComputedAt, (await kit.CampaignAsync(c.Id)).Forecast!.ComputedAt);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        WallboardForecastDto g;
+        while ((g = (await kit.CampaignAsync(c.Id)).Forecast!).ComputedAt == f.ComputedAt && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(kit.Now, g.ComputedAt);
+        Assert.Equal(f.RemainingNames, g.RemainingNames);
     }
 
     [Fact]
