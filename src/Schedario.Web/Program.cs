@@ -9,6 +9,7 @@ using Schedario.Web.CallCenter.Inbound.Admin;
 using Schedario.Web.CallCenter.Mail;
 using Schedario.Web.Campaigns;
 using Schedario.Web.CallCenter.Telephony;
+using Schedario.Web.CallCenter.Wallboard;
 using Schedario.Web.Components;
 using Schedario.Web.Data;
 using Schedario.Web.Demo;
@@ -36,6 +37,7 @@ builder.Services.AddTelephony(builder.Configuration);
 builder.Services.AddCallCenter(builder.Configuration);
 builder.Services.AddInboundAdmin();
 builder.Services.AddMail();
+builder.Services.AddWallboard();
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
@@ -92,6 +94,7 @@ api.MapTelephonyApi();
 api.MapCallCenterApi();
 api.MapInboundAdminApi();
 api.MapMailApi();
+api.MapWallboardApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();

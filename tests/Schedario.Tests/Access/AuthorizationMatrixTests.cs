@@ -153,6 +153,8 @@ public abstract class AuthorizationMatrixTests<TFixture>(TFixture fixture) : ICl
         ["PUT /api/v1/mail-templates/{id:int}"] = Managers,
         ["POST /api/v1/customers/{id:guid}/mail"] = Callers,
         ["GET /api/v1/customers/{id:guid}/mails"] = Everyone,
+        // The supervisor's wallboard.
+        ["GET /api/v1/wallboard"] = Managers,
     };
 
     /// <summary>Endpoints a role may call whose answer is a visibility refusal by default (their level is "none").</summary>
