@@ -119,6 +119,19 @@ public sealed class DialerKit(SchedarioAppFactory app, HttpClient admin)
     public async Task<DialerStatusDto> StatusAsync(int campaignId) =>
         (await admin.GetFromJsonAsync<DialerStatusDto>($"/api/v1/campaigns/{campaignId}/dialer"))!;
 
+    /// <summary>Polls the dialer's status until it holds for <paramref name="hold"/> (up to 20 s).</summary>
+    public async Task<DialerStatusDto> WaitForStatusAsync(int campaignId, string hold)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        DialerStatusDto status;
+        while ((status = await StatusAsync(campaignId)).Hold != hold)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"dialer status stayed {status.Hold} ({status.HoldMessage}), expected {hold}");
+            await Task.Delay(50);
+        }
+        return status;
+    }
+
     public Task<List<DialerCall>> CallsAsync(int campaignId) =>
         WithDbAsync(db => db.DialerCalls().AsNoTracking().Where(d => d.CampaignId == campaignId).OrderBy(d => d.Id).ToListAsync());
 

@@ -86,8 +86,9 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
 
         await kit.StartAsync(campaign.Id);
         var calls = await kit.WaitForCallsAsync(campaign.Id, c => c.Count(x => x.Result == DialerCallResult.NoAnswer) == 4, "the four dialable names rang out");
-        // A little longer: nothing else gets dialed (the list is exhausted: no answer waits 120 minutes).
-        await Task.Delay(1000);
+        // Nothing else gets dialed (no answer waits 120 minutes), and the status says the list is exhausted.
+        var exhausted = await kit.WaitForStatusAsync(campaign.Id, "ListExhausted");
+        Assert.Contains("Lista esaurita", exhausted.HoldMessage);
         calls = await kit.CallsAsync(campaign.Id);
         await kit.StopAsync(campaign.Id);
 
@@ -171,13 +172,33 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
         await kit.OperatorsAsync(campaign.Id, 2);
 
         await kit.StartAsync(campaign.Id);
-        var until = DateTime.UtcNow.AddSeconds(20);
-        DialerStatusDto status;
-        while ((status = await kit.StatusAsync(campaign.Id)).Hold != "OutsideCallingHours" && DateTime.UtcNow < until) await Task.Delay(50);
+        var status = await kit.WaitForStatusAsync(campaign.Id, "OutsideCallingHours");
         await kit.StopAsync(campaign.Id);
         Assert.Equal("OutsideCallingHours", status.Hold);
         Assert.Contains($"{from:HH:mm}", status.HoldMessage);
         Assert.Empty(await kit.CallsAsync(campaign.Id));
+    }
+
+    [Fact]
+    public async Task A_started_campaign_without_operators_dials_nothing_and_says_why()
+    {
+        var kit = await KitAsync();
+        await kit.RegisterCheckedAsync();
+        var campaign = await kit.CampaignAsync(mode: "predictive");
+        await kit.NamesAsync(campaign.Id, 3, SimulatedOutcome.Answer);
+
+        await kit.StartAsync(campaign.Id);
+        var status = await kit.WaitForStatusAsync(campaign.Id, "NoOperatorsLoggedIn");
+        Assert.True(status.Running);
+        Assert.Contains("Nessun operatore", status.HoldMessage);
+        Assert.Empty(await kit.CallsAsync(campaign.Id));
+
+        // Operators who joined but paused are not counted either.
+        var ops = await kit.OperatorsAsync(campaign.Id, 1);
+        await OkAsync<PhoneBarDto>(await ops[0].Client.PostAsJsonAsync("/api/v1/phone-bar/state", new { state = "paused", pauseReason = "Pranzo" }));
+        await Task.Delay(500);
+        await kit.StopAsync(campaign.Id);
+        Assert.DoesNotContain(await kit.CallsAsync(campaign.Id), c => c.OperatorUserId is not null);
     }
 
     [Fact]
