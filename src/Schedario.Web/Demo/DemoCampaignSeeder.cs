@@ -38,5 +38,24 @@ public sealed class DemoCampaignSeeder(SchedarioDb db, CampaignService campaigns
             Distribution = new DistributionInput { Mode = operators.Count > 0 ? "equal" : "pool", OperatorIds = operators },
         }, ct);
         log.LogInformation("Demo campaign {Code}: {Inserted} names for {Operators} operators", current.Code, result.Inserted, operators.Count);
+
+        // A predictive campaign for the dialer: its names in the shared pool, started from the supervisor's page.
+        var energy = await campaigns.CreateTypeAsync(new CampaignTypeInput("ENE", "Energia"), ct);
+        var predictive = await campaigns.CreateAsync(new CampaignInput
+        {
+            Code = "LUCE-PRED", Name = "Luce e gas (predittiva)", TypeId = energy.Id,
+            Description = "Composizione automatica: gli operatori entrano dal desk con «Chiamate automatiche».",
+            StartDate = today.AddDays(-7), EndDate = today.AddDays(60), CallingDays = [.. everyDay], MaxAttempts = 5,
+            Dialing = new DialingInput { Mode = "predictive" },
+        }, "demo", ct);
+        var filled = await wizard.FillAsync(predictive.Id, new WizardInput
+        {
+            Filter = new RegistryFilter { Regions = ["Piemonte", "Veneto", "Toscana"] },
+            Distribution = new DistributionInput { Mode = "pool" },
+        }, ct);
+        // The demo agency checked the opposition register today (a real one imports the register's file).
+        db.Add(new CallCenter.Compliance.OppositionRegisterCheck { CheckedAt = clock.GetUtcNow().UtcDateTime, ImportedBy = "demo", FileName = "demo" });
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("Demo campaign {Code}: {Inserted} names in the pool", predictive.Code, filled.Inserted);
     }
 }
