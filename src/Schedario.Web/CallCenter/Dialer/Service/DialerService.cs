@@ -65,7 +65,10 @@ public sealed class DialerService(
             System.Data.Common.DbConnection? lockConnection = null;
             if (db.Provider == DatabaseProvider.Postgres)
             {
-                lockConnection = new NpgsqlConnection(db.Database.GetConnectionString());
+                // Held elsewhere (the usual case on the other nodes): skip without opening a session for it.
+                if (await LockedElsewhereAsync(db, id, ct)) continue;
+                // Unpooled: closing it must end the session (and so the lock), not park it in the pool still holding it.
+                lockConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString);
                 await lockConnection.OpenAsync(ct);
                 await using var cmd = lockConnection.CreateCommand();
                 cmd.CommandText = "SELECT pg_try_advisory_lock(@k, @id)";
@@ -83,6 +86,17 @@ public sealed class DialerService(
             runner.Start();
         }
     }
+
+    static async Task<bool> LockedElsewhereAsync(SchedarioDb db, int campaignId, CancellationToken ct) =>
+        await db.WithConnectionAsync(async conn =>
+        {
+            await using var cmd = conn.CreateCommand();
+            // pg_locks shows a two-key advisory lock as classid = key 1, objid = key 2 (objsubid 2).
+            cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = @k::oid AND objid = @id::oid AND objsubid = 2 AND granted)";
+            cmd.Parameters.Add(new NpgsqlParameter("k", (long)(uint)LockClass));
+            cmd.Parameters.Add(new NpgsqlParameter("id", (long)campaignId));
+            return await cmd.ExecuteScalarAsync(ct) is true;
+        }, ct);
 
     /// <summary>A PBX event: wake the runner of the call's campaign (outbound calls the dialer placed carry its queue as extension).</summary>
     public Task WakeAsync(TelephonyCall call)
