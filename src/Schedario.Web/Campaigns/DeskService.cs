@@ -94,16 +94,8 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
 
     DbCommand Command(string sql, (string Name, object Value)[] args)
     {
-        var cmd = db.Database.GetDbConnection().CreateCommand();
+        var cmd = db.Database.GetDbConnection().CreateCommand(sql, args);
         cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@" + name;
-            p.Value = value;
-            cmd.Parameters.Add(p);
-        }
         return cmd;
     }
 

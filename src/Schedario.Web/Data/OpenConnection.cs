@@ -17,4 +17,19 @@ public static class OpenConnection
         try { return await work(conn); }
         finally { if (opened) await db.Database.CloseConnectionAsync(); }
     }
+
+    /// <summary>A command for hand-written SQL with named parameters (<c>@name</c> in the text, both providers).</summary>
+    public static DbCommand CreateCommand(this DbConnection conn, string sql, params (string Name, object Value)[] args)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@" + name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
 }

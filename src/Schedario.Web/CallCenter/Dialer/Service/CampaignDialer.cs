@@ -264,7 +264,7 @@ sealed class CampaignDialer(
     async Task<long> CountDialableAsync(SchedarioDb db, Campaign c, DateTime now, CancellationToken ct) =>
         await db.WithConnectionAsync(async conn =>
         {
-            await using var cmd = Command(conn, DialerSql.CountDialable, ("cid", campaignId), ("now", now), ("max", c.MaxAttempts),
+            await using var cmd = conn.CreateCommand(DialerSql.CountDialable, ("cid", campaignId), ("now", now), ("max", c.MaxAttempts),
                 ("lockout", now.AddHours(-c.AbandonLockoutHours)), ("n", 1000));
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
         }, ct);
@@ -402,7 +402,7 @@ sealed class CampaignDialer(
         return await db.WithConnectionAsync(async conn =>
         {
             var sql = db.Provider == DatabaseProvider.Postgres ? DialerSql.ClaimOperatorPostgres : DialerSql.ClaimOperatorSqlite;
-            await using var cmd = Command(conn, sql, ("cid", campaignId), ("now", now), ("call", telephonyId));
+            await using var cmd = conn.CreateCommand(sql, ("cid", campaignId), ("now", now), ("call", telephonyId));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) return null;
             return new OperatorClaim(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
@@ -491,7 +491,7 @@ sealed class CampaignDialer(
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var ids = new List<(long Id, Guid Customer)>();
                 var conn = db.Database.GetDbConnection();
-                await using (var cmd = Command(conn, db.Provider == DatabaseProvider.Postgres ? DialerSql.ClaimPostgres : DialerSql.ClaimSqlite,
+                await using (var cmd = conn.CreateCommand(db.Provider == DatabaseProvider.Postgres ? DialerSql.ClaimPostgres : DialerSql.ClaimSqlite,
                                  ("holder", Holder), ("until", now.AddMinutes(10)), ("now", now), ("cid", campaignId), ("max", campaign.MaxAttempts),
                                  ("lockout", now.AddHours(-campaign.AbandonLockoutHours)), ("n", count)))
                 {
@@ -602,20 +602,6 @@ sealed class CampaignDialer(
     }
 
     sealed class LockLostException(Exception inner) : Exception("The dialer's advisory lock connection failed.", inner);
-
-    static DbCommand Command(DbConnection conn, string sql, params (string Name, object Value)[] args)
-    {
-        var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@" + name;
-            p.Value = value;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
 
     public async ValueTask DisposeAsync()
     {

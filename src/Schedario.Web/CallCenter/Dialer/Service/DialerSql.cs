@@ -8,20 +8,25 @@ namespace Schedario.Web.CallCenter.Dialer.Service;
 /// </summary>
 static class DialerSql
 {
+    /// <summary>The names of campaign @cid the dialer may call at @now (entry alias e, customer alias c).</summary>
+    const string Dialable = """
+        FROM campaign_entries e
+        JOIN customers c ON c."Id" = e."CustomerId"
+        WHERE e."CampaignId" = @cid
+          AND (e."LeaseUntil" IS NULL OR e."LeaseUntil" < @now)
+          AND ((e."State" = 'ToCall' AND (e."NextCallAt" IS NULL OR e."NextCallAt" <= @now) AND (@max = 0 OR e."Attempts" < @max))
+            OR (e."State" = 'Callback' AND e."CallbackUserId" IS NULL AND e."NextCallAt" <= @now))
+          AND NOT c."IsDeleted" AND c."MainPhone" IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d."Number" = c."MainPhone")
+          AND NOT EXISTS (SELECT 1 FROM dialer_calls a WHERE a."Number" = c."MainPhone" AND a."Result" = 'Abandoned' AND a."EndedAt" > @lockout)
+          AND NOT EXISTS (SELECT 1 FROM dialer_calls f WHERE f."EntryId" = e."Id" AND f."State" <> 'Ended')
+        """;
+
     static string Claim(string lockClause) => $"""
         UPDATE campaign_entries
         SET "LeaseHolder" = @holder, "LeaseUntil" = @until, "ClaimedAt" = @now, "Version" = "Version" + 1
         WHERE "Id" IN (
-            SELECT e."Id" FROM campaign_entries e
-            JOIN customers c ON c."Id" = e."CustomerId"
-            WHERE e."CampaignId" = @cid
-              AND (e."LeaseUntil" IS NULL OR e."LeaseUntil" < @now)
-              AND ((e."State" = 'ToCall' AND (e."NextCallAt" IS NULL OR e."NextCallAt" <= @now) AND (@max = 0 OR e."Attempts" < @max))
-                OR (e."State" = 'Callback' AND e."CallbackUserId" IS NULL AND e."NextCallAt" <= @now))
-              AND NOT c."IsDeleted" AND c."MainPhone" IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d."Number" = c."MainPhone")
-              AND NOT EXISTS (SELECT 1 FROM dialer_calls a WHERE a."Number" = c."MainPhone" AND a."Result" = 'Abandoned' AND a."EndedAt" > @lockout)
-              AND NOT EXISTS (SELECT 1 FROM dialer_calls f WHERE f."EntryId" = e."Id" AND f."State" <> 'Ended')
+            SELECT e."Id" {Dialable}
             ORDER BY CASE WHEN e."State" = 'Callback' THEN 0 ELSE 1 END, e."Priority" DESC, e."Id"
             LIMIT @n {lockClause})
           AND ("LeaseUntil" IS NULL OR "LeaseUntil" < @now)
@@ -35,19 +40,7 @@ static class DialerSql
     public static readonly string ClaimPostgres = Claim("FOR UPDATE OF e SKIP LOCKED");
 
     /// <summary>How many names the campaign could still dial now, counted up to @n (the pacer only needs "enough").</summary>
-    public static readonly string CountDialable = """
-        SELECT COUNT(*) FROM (
-            SELECT 1 FROM campaign_entries e
-            JOIN customers c ON c."Id" = e."CustomerId"
-            WHERE e."CampaignId" = @cid
-              AND (e."LeaseUntil" IS NULL OR e."LeaseUntil" < @now)
-              AND ((e."State" = 'ToCall' AND (e."NextCallAt" IS NULL OR e."NextCallAt" <= @now) AND (@max = 0 OR e."Attempts" < @max))
-                OR (e."State" = 'Callback' AND e."CallbackUserId" IS NULL AND e."NextCallAt" <= @now))
-              AND NOT c."IsDeleted" AND c."MainPhone" IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d."Number" = c."MainPhone")
-              AND NOT EXISTS (SELECT 1 FROM dialer_calls a WHERE a."Number" = c."MainPhone" AND a."Result" = 'Abandoned' AND a."EndedAt" > @lockout)
-            LIMIT @n) x
-        """;
+    public static readonly string CountDialable = $"""SELECT COUNT(*) FROM (SELECT 1 {Dialable} LIMIT @n) x""";
 
     /// <summary>
     /// The longest idle ready operator who joined the campaign with the bar open, moved to "on a call" in
