@@ -26,7 +26,8 @@ sealed class CampaignDialer(
     ICallCenterBus bus,
     TimeProvider clock,
     DialerOptions options,
-    ILogger log) : IAsyncDisposable
+    ILogger log,
+    DialerMetrics? metrics = null) : IAsyncDisposable
 {
     public int CampaignId => campaignId;
     /// <summary>The lease holder written on names the dialer is calling.</summary>
@@ -64,7 +65,8 @@ sealed class CampaignDialer(
             while (!ct.IsCancellationRequested)
             {
                 bool keep;
-                try { keep = await TickAsync(ct); }
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                try { keep = await TickAsync(ct); metrics?.Tick(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds); }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
                 catch (LockLostException) { log.LogWarning("Dialer of campaign {Campaign}: lost its lock, stopping here", campaignId); break; }
                 catch (Exception ex)

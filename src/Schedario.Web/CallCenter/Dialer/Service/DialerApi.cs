@@ -10,6 +10,7 @@ public static class DialerApi
     public static IServiceCollection AddDialer(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<DialerOptions>(configuration.GetSection(DialerOptions.Section));
+        services.AddSingleton<DialerMetrics>();
         services.AddSingleton<DialerService>();
         services.AddHostedService(sp => sp.GetRequiredService<DialerService>());
         services.AddScoped<Telephony.ITelephonyCallObserver, DialerWakeObserver>();

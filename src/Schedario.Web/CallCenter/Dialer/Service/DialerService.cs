@@ -22,7 +22,8 @@ public sealed class DialerService(
     ICallCenterBus bus,
     TimeProvider clock,
     IOptions<DialerOptions> options,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    DialerMetrics metrics) : BackgroundService
 {
     /// <summary>The advisory lock's first key: the dialer's "class" (any constant other code does not use).</summary>
     public const int LockClass = 0x5343_4449; // "SCDI"
@@ -80,7 +81,7 @@ public sealed class DialerService(
                     continue;
                 }
             }
-            var runner = new CampaignDialer(id, lockConnection, scopes, gateway, bus, clock, options.Value, loggers.CreateLogger<CampaignDialer>());
+            var runner = new CampaignDialer(id, lockConnection, scopes, gateway, bus, clock, options.Value, loggers.CreateLogger<CampaignDialer>(), metrics);
             runners[id] = runner;
             log.LogInformation("Dialer of campaign {Campaign} runs on node {Node}", id, bus.NodeId);
             runner.Start();
