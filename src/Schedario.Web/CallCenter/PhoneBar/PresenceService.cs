@@ -56,6 +56,16 @@ public sealed class PresenceService(SchedarioDb db, TimeProvider clock, ICallCen
     {
         extension = string.IsNullOrWhiteSpace(extension) ? null : extension.Trim();
         if (extension is { Length: > 40 }) throw new ValidationException(new FieldErrors().Add("extension", "Al massimo 40 caratteri."));
+        // A heartbeat only extends the bar's lease: when a call moved the presence meanwhile (router, dialer), read it again and retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await OpenOnceAsync(userId, userName, extension, ct); }
+            catch (ConcurrencyException) when (attempt < 3) { db.ChangeTracker.Clear(); }
+        }
+    }
+
+    async Task<PhoneBarDto> OpenOnceAsync(string userId, string userName, string? extension, CancellationToken ct)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var p = await db.OperatorPresence().FirstOrDefaultAsync(x => x.UserId == userId, ct);
         var changed = false;

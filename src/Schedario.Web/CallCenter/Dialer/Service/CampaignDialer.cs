@@ -83,11 +83,36 @@ sealed class CampaignDialer(
         catch (Exception ex) { log.LogError(ex, "Dialer of campaign {Campaign} stopped on an error", campaignId); }
     }
 
-    /// <summary>The outcome table, and the learner fed with the campaign's last calls (a runner taking over starts informed).</summary>
+    /// <summary>
+    /// The outcome table, the learner fed with the campaign's last calls (a runner taking over starts informed),
+    /// and every statement of a tick run once with no effect: a fresh process compiles and plans them here,
+    /// not while a person who answered waits for an operator (the first connect of a cold node took ~1 s).
+    /// </summary>
     async Task WarmUpAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
+        try
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var campaign = await db.Campaigns().AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct);
+            await InFlightAsync(db, ct);
+            await TeamAsync(db, now, ct);
+            if (campaign is not null)
+            {
+                await WindowAsync(db, campaign, now, ct);
+                await CountDialableAsync(db, campaign, now, ct);
+            }
+            await db.WithConnectionAsync(async conn =>
+            {
+                var sql = db.Provider == DatabaseProvider.Postgres ? DialerSql.ClaimOperatorPostgres : DialerSql.ClaimOperatorSqlite;
+                // Campaign -1 has no operators: the statement runs and changes nothing.
+                await using var cmd = conn.CreateCommand(sql, ("cid", -1), ("now", now), ("call", 0L));
+                return await cmd.ExecuteNonQueryAsync(ct);
+            }, ct);
+            await db.DialerCalls().Where(d => d.Id == -1).ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DialerCallState.Ended), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException) { log.LogInformation(ex, "Dialer of campaign {Campaign}: warm-up failed", campaignId); }
         outcomes = await db.Outcomes().AsNoTracking().Where(o => o.Active).ToDictionaryAsync(o => o.Code, StringComparer.Ordinal, ct);
         var recent = await db.DialerCalls().AsNoTracking()
             .Where(d => d.CampaignId == campaignId && d.State == DialerCallState.Ended && d.Result != DialerCallResult.NotPlaced)
