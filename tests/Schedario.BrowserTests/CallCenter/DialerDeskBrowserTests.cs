@@ -20,6 +20,9 @@ namespace Schedario.BrowserTests.CallCenter;
 /// </summary>
 public sealed class DialerDeskBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
+    /// <summary>For what waits on the simulated PBX, its events and the dialer's tick (a loaded CI machine).</summary>
+    static readonly LocatorAssertionsToHaveAttributeOptions Slow = new() { Timeout = 20_000 };
+
     [Fact]
     public async Task The_dialer_puts_connected_names_on_the_operators_desk_one_after_another()
     {
@@ -44,7 +47,7 @@ public sealed class DialerDeskBrowserTests(BrowserFixture browser) : IClassFixtu
         var bar = page.GetByTestId("phone-bar");
         await page.GetByTestId("bar-open").ClickAsync();
         await page.GetByTestId("bar-ready").ClickAsync();
-        await Expect(bar).ToHaveAttributeAsync("data-state", "Ready");
+        await Expect(bar).ToHaveAttributeAsync("data-state", "Ready", Slow);
 
         // The desk: pick the power campaign and switch on automatic calls.
         await page.GetByTestId("nav-desk").ClickAsync();
@@ -62,49 +65,52 @@ public sealed class DialerDeskBrowserTests(BrowserFixture browser) : IClassFixtu
         var name = page.GetByTestId("desk-name");
         await Expect(name).ToHaveTextAsync(new Regex(string.Join("|", names.Select(Regex.Escape))), new() { Timeout = 30_000 });
         var first = await name.InnerTextAsync();
-        await Expect(bar).ToHaveAttributeAsync("data-state", "OnCall");
+        await Expect(bar).ToHaveAttributeAsync("data-state", "OnCall", Slow);
         await Expect(page.GetByTestId("bar-state")).ToContainTextAsync("In linea");
         await Expect(page.GetByTestId("bar-caller")).ToContainTextAsync(first);
         await Expect(page.GetByTestId("desk-auto-waiting")).ToHaveCountAsync(0);
 
         // The operator hangs up from the bar (closing the name is still to do), then closes it with the key "8" (NON INTERESSATO).
         await page.GetByTestId("bar-hangup").ClickAsync();
-        await Expect(bar).ToHaveAttributeAsync("data-state", "WrapUp");
+        await Expect(bar).ToHaveAttributeAsync("data-state", "WrapUp", Slow);
         await Expect(name).ToHaveTextAsync(first);
         await name.ClickAsync();
         await page.Keyboard.PressAsync("8");
-        await Expect(page.GetByTestId("desk-message")).ToContainTextAsync("NON INTERESSATO");
+        await Expect(page.GetByTestId("desk-message")).ToContainTextAsync("NON INTERESSATO", new() { Timeout = 15_000 });
 
         // Ready again; the desk waits, then the next name the dialer connects comes on screen.
-        await Expect(page.GetByTestId("desk-auto-waiting")).ToBeVisibleAsync();
-        await Expect(bar).ToHaveAttributeAsync("data-state", "Ready");
+        await Expect(page.GetByTestId("desk-auto-waiting")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(bar).ToHaveAttributeAsync("data-state", "Ready", Slow);
         var second = names.Single(n => n != first);
         await Expect(name).ToHaveTextAsync(second, new() { Timeout = 30_000 });
-        await Expect(bar).ToHaveAttributeAsync("data-state", "OnCall");
+        await Expect(bar).ToHaveAttributeAsync("data-state", "OnCall", Slow);
 
         // This one is closed with the outcome's button; the list is worked through, the desk waits.
         await page.GetByTestId("bar-hangup").ClickAsync();
-        await Expect(bar).ToHaveAttributeAsync("data-state", "WrapUp");
+        await Expect(bar).ToHaveAttributeAsync("data-state", "WrapUp", Slow);
         await page.GetByTestId("outcome-NON-INTERESSATO").ClickAsync();
-        await Expect(page.GetByTestId("desk-message")).ToContainTextAsync("NON INTERESSATO");
-        await Expect(page.GetByTestId("desk-auto-waiting")).ToBeVisibleAsync();
-        await Expect(bar).ToHaveAttributeAsync("data-state", "Ready");
+        await Expect(page.GetByTestId("desk-message")).ToContainTextAsync("NON INTERESSATO", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("desk-auto-waiting")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(bar).ToHaveAttributeAsync("data-state", "Ready", Slow);
 
         // The operator goes to the records list meanwhile; a new name arrives, is called and answers:
         // the phone bar brings the operator back to the desk with that name on screen.
         await page.GetByRole(AriaRole.Link, new() { Name = "Anagrafiche", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/customers");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        await Expect(page.GetByTestId("filter-province")).ToBeVisibleAsync();
+        await Expect(bar).ToHaveAttributeAsync("data-state", "Ready");
         var third = (await NamesAsync(kit, campaign.Id, 1))[0];
         await page.WaitForURLAsync("**/desk", new() { Timeout = 30_000 });
         await Expect(name).ToHaveTextAsync(third, new() { Timeout = 30_000 });
-        await Expect(bar).ToHaveAttributeAsync("data-state", "OnCall");
+        await Expect(bar).ToHaveAttributeAsync("data-state", "OnCall", Slow);
         await Expect(auto).ToBeCheckedAsync();
 
         // Done for the day: hang up, close, leave automatic calls; the supervisor stops the campaign.
         await page.GetByTestId("bar-hangup").ClickAsync();
         await name.ClickAsync();
         await page.Keyboard.PressAsync("8");
-        await Expect(page.GetByTestId("desk-auto-waiting")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("desk-auto-waiting")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await auto.ClickAsync();
         await Expect(auto).Not.ToBeCheckedAsync();
         await Expect(page.GetByTestId("desk-next")).ToBeVisibleAsync();
