@@ -6,6 +6,7 @@ using Schedario.Tests.Access;
 using Schedario.Tests.CallCenter.Inbound;
 using Schedario.Tests.CallCenter.Wallboard;
 using Schedario.Web.CallCenter.Dialer;
+using Schedario.Web.CallCenter.Dialer.Service;
 using Schedario.Web.CallCenter.PhoneBar;
 using Schedario.Web.Identity;
 using static Microsoft.Playwright.Assertions;
@@ -27,6 +28,9 @@ public sealed class WallboardBrowserTests(BrowserFixture browser) : IClassFixtur
         var (op, opClient, _) = await access.UserAsync(Roles.Operator, null, withSubject: false);
         var kit = new WallboardKit(factory, TimeProvider.System);
         var bus = factory.Services.GetRequiredService<ICallCenterBus>();
+        // This test plays the dialer runner itself (its reports, its calls in flight): the app's own dialer
+        // service would take the started campaign below and overwrite those reports with its own.
+        await factory.Services.GetRequiredService<DialerService>().StopAsync(CancellationToken.None);
 
         // The supervisor opens the wallboard from the navigation.
         var page = await browser.NewPageAsync();

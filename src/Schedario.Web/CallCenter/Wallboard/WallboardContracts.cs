@@ -25,7 +25,7 @@ public sealed record WallboardOperatorDto(
 /// <param name="DialMode">Preview, Power, Predictive.</param>
 /// <param name="Running">A runner's heartbeat is fresh (under <see cref="WallboardService.RunnerStaleAfter"/>).</param>
 /// <param name="Dialing">Started, running and not held: calls are being placed.</param>
-/// <param name="Hold">Why nothing is being dialed, as a code (NotStarted, NotRunning, Retired, or the runner's own: CallingHours, NoOperators, ListExhausted, AbandonLimit, RegisterCheck…); null while dialing.</param>
+/// <param name="Hold">Why nothing is being dialed, as a code (NotStarted, Stopped, NotRunning, Retired, or the runner's own: CallingHours, NoOperators, ListExhausted, AbandonLimit, RegisterCheck…); null while dialing.</param>
 /// <param name="HoldMessage">The same in words (Italian), for the red line on the wallboard.</param>
 /// <param name="Ringing">Dialer calls placed and ringing (Placing + Ringing).</param>
 /// <param name="Waiting">Answered by a person, waiting for a free operator (an abandon if it lasts).</param>

@@ -150,7 +150,11 @@ public sealed class WallboardService(SchedarioDb db, TimeProvider clock, Wallboa
     (string? Hold, string? Message) Why(Camp c, bool running, DateTime now)
     {
         if (c.Retired) return ("Retired", "Campagna obsoleta: il dialer non la chiama.");
-        if (!c.DialerActive) return ("NotStarted", "Dialer non avviato: un supervisore deve avviarlo dalla campagna.");
+        // A campaign a supervisor stopped is not one nobody started: say which (DialerStartedAt stays after a stop).
+        if (!c.DialerActive)
+            return c.DialerStartedAt is null
+                ? ("NotStarted", "Dialer non avviato: un supervisore deve avviarlo dalla campagna.")
+                : ("Stopped", "Dialer fermato da un supervisore: nessuna nuova chiamata finché non viene riavviato.");
         if (c.Runner is not { } r)
             return ("NotRunning", "Dialer avviato ma non in esecuzione: nessun nodo ha ancora preso la campagna.");
         if (!running)

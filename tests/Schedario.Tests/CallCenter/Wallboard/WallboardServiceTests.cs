@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Schedario.Web.Campaigns;
 using Schedario.Tests.Infrastructure;
 using Schedario.Web.CallCenter.Dialer;
 using Schedario.Web.CallCenter.PhoneBar;
@@ -123,6 +125,10 @@ public abstract class WallboardServiceTests<TFixture>(TFixture fixture) : IClass
         await kit.RunnerAsync(heldNoText, TimeSpan.FromSeconds(1), "NoReadyOperators");
         var (dialing, _) = await kit.CampaignAsync();
         await kit.RunnerAsync(dialing, TimeSpan.FromSeconds(2), "LinesFull", level: 2.4);
+        // Started, then stopped by a supervisor: not to be confused with one never started.
+        var (stoppedLater, _) = await kit.CampaignAsync();
+        await kit.WithDbAsync(db => db.Campaigns().Where(x => x.Id == stoppedLater.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.DialerActive, false)));
+        await kit.RunnerAsync(stoppedLater, TimeSpan.FromSeconds(1), "Stopped", "Composizione automatica ferma: avviarla dalla campagna.");
 
         var board = await kit.SnapshotAsync();
         WallboardCampaignDto Row(int id) => board.Campaigns.Single(x => x.Id == id);
@@ -130,6 +136,9 @@ public abstract class WallboardServiceTests<TFixture>(TFixture fixture) : IClass
         Assert.Equal("NotStarted", Row(stopped.Id).Hold);
         Assert.Contains("non avviato", Row(stopped.Id).HoldMessage);
         Assert.False(Row(stopped.Id).Dialing);
+        Assert.Equal("Stopped", Row(stoppedLater.Id).Hold);
+        Assert.Contains("fermato", Row(stoppedLater.Id).HoldMessage);
+        Assert.False(Row(stoppedLater.Id).Dialing);
 
         Assert.Equal("NotRunning", Row(noRunner.Id).Hold);
         Assert.False(Row(noRunner.Id).Running);
