@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 using Schedario.Web.Access;
 using Schedario.Web.CallCenter;
+using Schedario.Web.CallCenter.Compliance;
 using Schedario.Web.CallCenter.Inbound.Admin;
 using Schedario.Web.CallCenter.Mail;
 using Schedario.Web.Campaigns;
@@ -38,6 +39,7 @@ builder.Services.AddCallCenter(builder.Configuration);
 builder.Services.AddInboundAdmin();
 builder.Services.AddMail();
 builder.Services.AddWallboard();
+builder.Services.AddCompliance();
 
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Our own X-Frame-Options: DENY covers every response; antiforgery would add a second one.
@@ -95,6 +97,7 @@ api.MapCallCenterApi();
 api.MapInboundAdminApi();
 api.MapMailApi();
 api.MapWallboardApi();
+api.MapComplianceApi();
 
 app.MapAccountEndpoints();
 app.MapImportDownloads();
