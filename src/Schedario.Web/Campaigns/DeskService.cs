@@ -14,7 +14,7 @@ namespace Schedario.Web.Campaigns;
 /// outcome, and the contact promise (seed 002).
 /// </summary>
 public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsService settings, CustomerService customers,
-    IEnumerable<IEntryCloseObserver> closeObservers)
+    IEnumerable<IEntryCloseObserver> closeObservers, CallCenter.Compliance.DoNotCallService doNotCall)
 {
     /// <summary>How long a claimed name stays with its operator before anyone else may take it.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -214,6 +214,14 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
         // A contact promise is a positive closure whatever the outcome's own category.
         if (promiseId is not null) { entry.State = EntryState.Positive; entry.NextCallAt = null; }
         db.Add(call);
+        // "Do not call me": the record's numbers go on the do-not-call list in the same save as the
+        // outcome, so no dialer or desk can reach the person again, not even a second later.
+        if (outcome.Category == OutcomeCategory.DoNotCall)
+        {
+            var numbers = await db.Set<CustomerPhone>().Where(p => p.CustomerId == entry.CustomerId && p.ReferentId == null).Select(p => (string?)p.E164).ToListAsync(ct);
+            numbers.Add(await db.Set<Customer>().IgnoreQueryFilters().Where(c => c.Id == entry.CustomerId).Select(c => c.MainPhone).FirstOrDefaultAsync(ct));
+            await doNotCall.StageOptOutAsync(numbers, entry.CustomerId, userName, $"Esito {outcome.Code} ({campaign.Code}){(note is null ? "" : ": " + note)}", ct);
+        }
 
         var alreadyThere = false;
         using var gate = await SqliteWriteGate.EnterAsync(db, ct);
