@@ -155,6 +155,13 @@ public abstract class AuthorizationMatrixTests<TFixture>(TFixture fixture) : ICl
         ["GET /api/v1/customers/{id:guid}/mails"] = Everyone,
         // The supervisor's wallboard.
         ["GET /api/v1/wallboard"] = Managers,
+        // Compliance: the do-not-call list and the opposition register are the managers'; why a name is not called, the desk's.
+        ["GET /api/v1/do-not-call/"] = Managers,
+        ["POST /api/v1/do-not-call/"] = Managers,
+        ["DELETE /api/v1/do-not-call/{number}"] = Managers,
+        ["POST /api/v1/do-not-call/register/"] = Managers,
+        ["GET /api/v1/do-not-call/register/"] = Managers,
+        ["GET /api/v1/campaign-entries/{id:long}/dialability"] = Callers,
     };
 
     /// <summary>Endpoints a role may call whose answer is a visibility refusal by default (their level is "none").</summary>
