@@ -17,6 +17,7 @@ static class BenchProgram
             if (args.FirstOrDefault() is "dialer") return DialerCommand.Run(args);
             if (args.FirstOrDefault() is "dialer-live") return await DialerLiveCommand.RunAsync(args);
             if (args.FirstOrDefault() is "wallboard") return await WallboardCommand.RunAsync(args);
+            if (args.FirstOrDefault() is "register") return await RegisterCommand.RunAsync(args);
             var options = BenchArgs.Parse(args.Skip(1));
             return args.FirstOrDefault() switch
             {
@@ -50,6 +51,7 @@ static class BenchProgram
               dialer   [point|grid|decide] [operators=20] [answerRate=0.25] [seeds=10]   (simulated calling days, no database)
               dialer-live [operators=20] [wallMinutes=5] [speed=10] [names=20000] [seed=1] [tickMs=250/speed]   (the real dialer service against the simulated PBX, PostgreSQL)
               wallboard [campaigns=4] [dialerCalls=1000000] [operators=100] [closedCalls=200000] [snapshots=600]   (PostgreSQL)
+              register [postgres|sqlite] [lines=1000000]   (opposition register import: empty list, same file again, a tenth replaced)
             """);
         return 2;
     }
