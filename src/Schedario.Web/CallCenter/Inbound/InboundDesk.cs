@@ -19,7 +19,7 @@ namespace Schedario.Web.CallCenter.Inbound;
 /// is audited and lasts while the contact is open.
 /// </summary>
 public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterBus bus, ITelephonyGateway gateway, CallerCard callers,
-    CustomerService customers, SettingsService settings, AuditLog audit, InboundRouter router, ILogger<InboundDesk> log)
+    CustomerService customers, SettingsService settings, AuditLog audit, InboundRouter router, ILogger<InboundDesk> log, Compliance.DoNotCallService doNotCall)
 {
     public const string AuditAccept = "inbound-accept";
     public const string AuditIdentify = "inbound-identify";
@@ -297,6 +297,14 @@ public sealed class InboundDesk(SchedarioDb db, TimeProvider clock, ICallCenterB
             entry.Version++;
             audit.Add(AuditEntryChange, "campaign-entry", entry.Id.ToString(), entry.CustomerId, "state",
                 before.ToString(), entry.State.ToString(), details: $"Da contatto inbound {contact.Id}: esito {o.Code}");
+        }
+        // The caller asked not to be called (a do-not-call outcome on one of their campaign names): their
+        // numbers go on the do-not-call list in the same save, as on the outbound desk.
+        if (contact.CustomerId is { } optOutOf && entryUpdates.FirstOrDefault(u => u.Outcome.Category == OutcomeCategory.DoNotCall) is { Outcome: { } dnc })
+        {
+            var numbers = await db.Set<CustomerPhone>().Where(p => p.CustomerId == optOutOf && p.ReferentId == null).Select(p => (string?)p.E164).ToListAsync(ct);
+            numbers.Add(await db.Set<Customer>().IgnoreQueryFilters().Where(c => c.Id == optOutOf).Select(c => c.MainPhone).FirstOrDefaultAsync(ct));
+            await doNotCall.StageOptOutAsync(numbers, optOutOf, userName, $"Esito {dnc.Code} da contatto inbound {contact.Id}", ct);
         }
         audit.Add(AuditClose, "inbound-contact", contact.Id.ToString(), contact.CustomerId, details: $"Stato {outcome.Code}, {Status(contact.Status)}");
         using (var gate = await SqliteWriteGate.EnterAsync(db, ct))
