@@ -182,6 +182,19 @@ public sealed class EntryDialability(SchedarioDb db, TimeProvider clock, Complia
         return null;
     }
 
+    /// <summary>
+    /// A condition for the dialer's claim statement (SQLite and PostgreSQL alike): true when the number
+    /// <paramref name="numberSql"/> (a SQL expression of an E.164 number, e.g. <c>c."MainPhone"</c>) is on
+    /// no do-not-call row of any source and had no call abandoned after <paramref name="lockoutSinceParameter"/>
+    /// (bind it to now − the campaign's <see cref="Campaign.AbandonLockoutHours"/>, UTC). Both probes are
+    /// index lookups (the list's primary key; the abandoned calls' filtered index on number, end).
+    /// The same rules as <see cref="Evaluate"/>'s do-not-call, opposition-register and abandon-lockout.
+    /// </summary>
+    public static string NumberAllowedSql(string numberSql, string lockoutSinceParameter = "@lockoutSince") => $"""
+        (NOT EXISTS (SELECT 1 FROM do_not_call dnc WHERE dnc."Number" = {numberSql})
+         AND NOT EXISTS (SELECT 1 FROM dialer_calls abandoned WHERE abandoned."Number" = {numberSql} AND abandoned."Result" = 'Abandoned' AND abandoned."EndedAt" > {lockoutSinceParameter}))
+        """;
+
     static string StateLabel(EntryState s) => s switch
     {
         EntryState.Positive => "chiuso positivo",

@@ -7,6 +7,7 @@ using Schedario.Tests.Infrastructure;
 using Schedario.Web.CallCenter.Compliance;
 using Schedario.Web.CallCenter.Dialer;
 using Schedario.Web.Campaigns;
+using Schedario.Web.Data;
 
 namespace Schedario.Tests.CallCenter.Compliance;
 
@@ -242,6 +243,55 @@ public abstract class DialabilityTests<TFixture>(TFixture fixture) : IClassFixtu
         Assert.False(why.Dialable);
         Assert.Equal(["campaign-retired", "attempts-used", "retry-delay", "do-not-call", "leased", "dialer-not-started"], why.Reasons.Select(r => r.Code));
         Assert.False(why.Reasons.Single(r => r.Code == "dialer-not-started").Blocking);
+    }
+
+    [Fact]
+    public async Task The_dialers_number_condition_in_SQL_agrees_with_the_explanation()
+    {
+        var inRegister = ComplianceKit.Mobile();
+        var (admin, campaign, clean, _) = await CleanAsync(null, inRegister);
+        using var _ = admin;
+        string manual = ComplianceKit.Mobile(), optOut = ComplianceKit.Mobile(), abandonedNow = ComplianceKit.Mobile(), abandonedLongAgo = ComplianceKit.Mobile();
+        var ids = new List<long> { clean };
+        foreach (var n in new[] { manual, optOut, inRegister, abandonedNow, abandonedLongAgo }) ids.Add((await Kit.EntryAsync(campaign.Id, n)).EntryId);
+        await AccessKit.OkAsync<DoNotCallDto>(await admin.PostAsJsonAsync("/api/v1/do-not-call", new { number = manual }));
+        await Kit.WithDbAsync(async db =>
+        {
+            await new DoNotCallService(db, TimeProvider.System, new Web.Audit.AuditLog(db, TimeProvider.System)).AddOptOutAsync([optOut], null, "test", null);
+            foreach (var (n, hoursAgo, entry) in new[] { (abandonedNow, 1, ids[4]), (abandonedLongAgo, 100, ids[5]) })
+            {
+                var at = DateTime.UtcNow.AddHours(-hoursAgo);
+                var customerId = await db.CampaignEntries().Where(e => e.Id == entry).Select(e => e.CustomerId).FirstAsync();
+                db.Add(new DialerCall { CampaignId = campaign.Id, EntryId = entry, CustomerId = customerId, Number = n, State = DialerCallState.Ended, Result = DialerCallResult.Abandoned, NodeId = "t", PlacedAt = at, EndedAt = at });
+            }
+            await db.SaveChangesAsync();
+        });
+
+        string[] numberRules = ["do-not-call", "opposition-register", "abandon-lockout"];
+        var explained = new List<long>();
+        foreach (var id in ids)
+            if (!(await ComplianceKit.DialabilityAsync(admin, id)).Reasons.Any(r => numberRules.Contains(r.Code))) explained.Add(id);
+        var claimable = await Kit.WithDbAsync(db => db.WithConnectionAsync(async conn =>
+        {
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"""
+                SELECT e."Id" FROM campaign_entries e JOIN customers c ON c."Id" = e."CustomerId"
+                WHERE e."CampaignId" = @cid AND {EntryDialability.NumberAllowedSql("c.\"MainPhone\"")} ORDER BY e."Id"
+                """;
+            foreach (var (name, value) in new (string, object)[] { ("@cid", campaign.Id), ("@lockoutSince", DateTime.UtcNow.AddHours(-new Campaign().AbandonLockoutHours)) })
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value;
+                cmd.Parameters.Add(p);
+            }
+            var found = new List<long>();
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) found.Add(reader.GetInt64(0));
+            return found;
+        }));
+        Assert.Equal([clean, ids[5]], explained);
+        Assert.Equal(explained, claimable);
     }
 
     [Fact]
