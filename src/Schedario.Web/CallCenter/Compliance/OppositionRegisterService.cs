@@ -90,8 +90,12 @@ public sealed class OppositionRegisterService(SchedarioDb db, TimeProvider clock
         return new RegisterImportResult(check.Id, check.CheckedAt, name, parsed.Lines, numbers.Length, added, removed, parsed.Malformed, parsed.MalformedLines);
     }
 
+    /// <summary>Two imports at once (two nodes, two tabs) take turns: each diff is then against the other's committed result.</summary>
+    const long ImportLockKey = 0x5250_4F5F_494D_5054; // "RPO_IMPT"
+
     static async Task LoadPostgresAsync(NpgsqlConnection conn, DbTransaction tx, long[] numbers, CancellationToken ct)
     {
+        await ExecuteAsync(conn, tx, $"SELECT pg_advisory_xact_lock({ImportLockKey})", ct);
         await ExecuteAsync(conn, tx, $"CREATE TEMP TABLE {Temp} (number varchar(20) NOT NULL) ON COMMIT DROP", ct);
         await using (var importer = await conn.BeginBinaryImportAsync($"COPY {Temp} (number) FROM STDIN (FORMAT BINARY)", ct))
         {

@@ -89,6 +89,18 @@ public abstract class RegisterImportTests<TFixture>(TFixture fixture) : IClassFi
         Assert.Equal(before.Checks + 1, after.Checks);
     }
 
+    [Fact]
+    public async Task Two_imports_at_once_take_turns_and_the_list_is_one_of_the_two_files()
+    {
+        using var admin = await App.CreateAdminClientAsync();
+        var shared = Enumerable.Range(0, 300).Select(_ => ComplianceKit.Mobile()).ToArray();
+        string[] one = [.. shared, .. Enumerable.Range(0, 50).Select(_ => ComplianceKit.Mobile())], two = [.. shared, .. Enumerable.Range(0, 70).Select(_ => ComplianceKit.Mobile())];
+        var results = await Task.WhenAll(Task.Run(() => ComplianceKit.RegisterAsync(admin, one)), Task.Run(() => ComplianceKit.RegisterAsync(admin, two)));
+        Assert.All(results, r => Assert.Equal(0, r.Malformed));
+        var listed = (await ComplianceKit.ListAsync(admin, "source=register&pageSize=200&page=1")).Total;
+        Assert.Contains(listed, new[] { one.Distinct().Count(), two.Distinct().Count() });
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("\n\n   \n")]
