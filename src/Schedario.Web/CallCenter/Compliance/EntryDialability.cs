@@ -15,7 +15,7 @@ namespace Schedario.Web.CallCenter.Compliance;
 /// </summary>
 public sealed record DialabilityReason(string Code, string Message, bool Blocking = true);
 
-/// <summary>GET /campaign-entries/{id}/dialability: whether the name may be called now, and every rule that says no.</summary>
+/// <summary>GET /campaign-entries/{id}/dialability: whether the name may be called now, the number dialed, and every rule that says no.</summary>
 public sealed record DialabilityDto(long EntryId, bool Dialable, string? Number, List<DialabilityReason> Reasons);
 
 /// <summary>What the rules look at, for one entry at one moment (gathered by <see cref="EntryDialability.FactsAsync"/>).</summary>
@@ -71,9 +71,7 @@ public sealed class EntryDialability(SchedarioDb db, TimeProvider clock, Complia
                            .Select(c => new { c.MainPhone }).FirstOrDefaultAsync(ct)
                        ?? throw new NotFoundException("Nominativo in campagna non trovato.");
         var campaign = await db.Campaigns().AsNoTracking().FirstAsync(c => c.Id == entry.CampaignId, ct);
-        var phones = await db.Set<CustomerPhone>().AsNoTracking().Where(p => p.CustomerId == entry.CustomerId && p.ReferentId == null)
-            .OrderByDescending(p => p.IsMain).ThenBy(p => p.Id).Select(p => p.E164).ToListAsync(ct);
-        var number = NumberToDial(customer.MainPhone, phones);
+        var number = NumberToDial(customer.MainPhone);
         var now = clock.GetUtcNow().UtcDateTime;
 
         List<DoNotCallSource> listed = [];
@@ -173,14 +171,11 @@ public sealed class EntryDialability(SchedarioDb db, TimeProvider clock, Complia
     public static bool AbandonLockoutApplies(DateTime lastAbandonedEndedAt, int lockoutHours, DateTime utcNow) =>
         lockoutHours > 0 && lastAbandonedEndedAt.AddHours(lockoutHours) > utcNow;
 
-    /// <summary>The record's main phone, else its first own phone (E.164; referents' phones are theirs, not the record's).</summary>
-    public static string? NumberToDial(string? mainPhone, IEnumerable<string?> phonesMainFirst)
-    {
-        if (DoNotCallService.Normalize(mainPhone) is { } main) return main;
-        foreach (var p in phonesMainFirst)
-            if (DoNotCallService.Normalize(p) is { } n) return n;
-        return null;
-    }
+    /// <summary>
+    /// The number the dialer dials: the record's main phone (the registry keeps it on the record on every
+    /// write: the phone marked main, else the first), in E.164; null when there is none or it is not valid.
+    /// </summary>
+    public static string? NumberToDial(string? mainPhone) => DoNotCallService.Normalize(mainPhone);
 
     /// <summary>
     /// A condition for the dialer's claim statement (SQLite and PostgreSQL alike): true when the number
