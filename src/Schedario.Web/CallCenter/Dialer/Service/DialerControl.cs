@@ -35,7 +35,7 @@ public sealed class DialerControl(SchedarioDb db, TimeProvider clock, ICallCente
         if (c.Retired) throw new RuleException($"La campagna {c.Code} è obsoleta: non si può avviare la composizione automatica.", "campaign-retired");
         if (c.DialMode == DialMode.Preview)
             throw new RuleException($"La campagna {c.Code} è in modalità anteprima: le chiamate le avvia l'operatore dal desk. Scegliere power o predictive.", "dialer-preview-mode");
-        if (await RegisterProblemAsync(services, ct) is { } problem) throw new RuleException(problem, "opposition-register-stale");
+        if (await RegisterProblemAsync(services, ct) is { } problem) throw new RuleException(problem, Compliance.ComplianceGate.StaleRule);
         if (!c.DialerActive)
         {
             c.DialerActive = true;
@@ -140,20 +140,9 @@ public sealed class DialerControl(SchedarioDb db, TimeProvider clock, ICallCente
     }
 
     /// <summary>
-    /// Null when the Registro Pubblico delle Opposizioni was imported within RPODAYS days; else why dialing may not start.
+    /// Null when the Registro Pubblico delle Opposizioni was imported within RPODAYS days; else why dialing may not
+    /// start (the compliance module's gate, cached a few seconds: the runners ask it on every tick).
     /// </summary>
-    public static async Task<string?> RegisterProblemAsync(IServiceProvider services, CancellationToken ct)
-    {
-        var db = services.GetRequiredService<SchedarioDb>();
-        var settings = services.GetRequiredService<SettingsService>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var days = await settings.GetIntAsync(SettingCodes.OppositionRegisterMaxAgeDays, ct);
-        var last = await db.Set<Compliance.OppositionRegisterCheck>().MaxAsync(c => (DateTime?)c.CheckedAt, ct);
-        if (last is null)
-            return "Il Registro Pubblico delle Opposizioni non è mai stato importato: importarlo prima di avviare la composizione automatica.";
-        var age = clock.GetUtcNow().UtcDateTime - last.Value;
-        return age > TimeSpan.FromDays(days)
-            ? $"L'ultimo controllo del Registro Pubblico delle Opposizioni è del {Format.Date(DateOnly.FromDateTime(last.Value))}: più di {days} giorni fa (parametro RPODAYS). Importare il registro aggiornato."
-            : null;
-    }
+    public static Task<string?> RegisterProblemAsync(IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<Compliance.ComplianceGate>().CheckRegisterAsync(ct);
 }
