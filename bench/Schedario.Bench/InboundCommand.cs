@@ -75,6 +75,11 @@ static class InboundCommand
                 // the operator answers a second later (not counted in the ring window) and the screen loads.
                 using var sub = bus.Subscribe(async m =>
                 {
+                    try { await OnBarMessageAsync(m); }
+                    catch (Exception e) { Console.WriteLine($"operator's browser failed: {e.GetType().Name}: {e.Message}"); }
+                });
+                async Task OnBarMessageAsync(BusMessage m)
+                {
                     if (!m.Topic.StartsWith("user:")) return;
                     var userId = m.Topic[5..];
                     if (!operators.Contains(userId) || barDone.ContainsKey(userId)) return;
@@ -96,7 +101,7 @@ static class InboundCommand
                         throw new InvalidOperationException("screen without record or contacts");
                     screenDone[userId] = Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
                     if (screenDone.Count == picks.Count) all.TrySetResult();
-                });
+                }
                 await Task.WhenAll(picks.Select(async number =>
                 {
                     await using var scope = sp.CreateAsyncScope();

@@ -20,6 +20,7 @@ public static class CampaignsApi
         services.AddScoped<CampaignService>();
         services.AddScoped<WizardService>();
         services.AddScoped<DeskService>();
+        services.AddSingleton<ClaimBatcher>();
         services.AddScoped<SupervisorService>();
         services.AddScoped<ICustomerMergeStep, CampaignMergeStep>();
         return services;

@@ -14,7 +14,7 @@ namespace Schedario.Web.Campaigns;
 /// outcome, and the contact promise (seed 002).
 /// </summary>
 public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsService settings, CustomerService customers,
-    IEnumerable<IEntryCloseObserver> closeObservers, CallCenter.Compliance.DoNotCallService doNotCall)
+    IEnumerable<IEntryCloseObserver> closeObservers, CallCenter.Compliance.DoNotCallService doNotCall, ClaimBatcher batcher)
 {
     /// <summary>How long a claimed name stays with its operator before anyone else may take it.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -55,27 +55,29 @@ public sealed class DeskService(SchedarioDb db, TimeProvider clock, SettingsServ
     }
 
     /// <summary>
-    /// PostgreSQL: one round trip. The statement reads the campaign, claims only if the campaign may be
-    /// served to this operator now, and returns the campaign's gate columns with the claimed id, so a
-    /// refusal still says which rule. Prepared once per physical connection (Npgsql keeps it).
+    /// PostgreSQL: one statement. It reads the campaign, claims only if the campaign may be served to
+    /// this operator now, and returns the campaign's gate columns with the claimed id, so a refusal
+    /// still says which rule. Outside a caller's transaction it goes through the node's
+    /// <see cref="ClaimBatcher"/>: claims arriving together share one round trip (ADR 0018).
     /// </summary>
     async Task<long?> NextPostgresAsync(int campaignId, string userId, DateTime now, CallingDays today, TimeOnly time, CancellationToken ct)
     {
-        (string, object)[] args = [("cid", campaignId), ("me", userId), ("now", now), ("until", now + Lease), ("day", (int)today), ("time", time)];
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var cmd = Command(ClaimSql.Postgres, args);
-            await cmd.PrepareAsync(ct);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) throw new NotFoundException("Campagna non trovata.");
-            if (!reader.IsDBNull(7)) return reader.GetInt64(7);
-            var gate = new CampaignGate(true, reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2), (CallingDays)reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<TimeOnly>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<TimeOnly>(5));
-            gate.ThrowIfClosed(today, time);
-            return null;
-        }
-        finally { await db.Database.CloseConnectionAsync(); }
+        var claim = new ClaimBatcher.Claim(campaignId, userId, now, now + Lease, (int)today, time);
+        var row = db.Database.CurrentTransaction is null
+            ? await batcher.ClaimAsync(db.Database.GetConnectionString()!, claim, ct)
+            : await ClaimInTransactionAsync(claim, ct);
+        if (row is null) throw new NotFoundException("Campagna non trovata.");
+        if (row.ClaimedId is { } id) return id;
+        new CampaignGate(true, row.Code, row.Retired, row.Allowed, (CallingDays)row.CallingDays, row.From, row.To).ThrowIfClosed(today, time);
+        return null;
+    }
+
+    /// <summary>The same statement on the context's own connection, inside the caller's transaction.</summary>
+    async Task<ClaimBatcher.ClaimRow?> ClaimInTransactionAsync(ClaimBatcher.Claim c, CancellationToken ct)
+    {
+        await using var cmd = Command(ClaimSql.Postgres, [("cid", c.CampaignId), ("me", c.UserId), ("now", c.Now), ("until", c.Until), ("day", c.Day), ("time", c.Time)]);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ClaimBatcher.ClaimRow.Read(reader) : null;
     }
 
     /// <summary>Whether a campaign may be served to this operator now, checked in the order the operator is told.</summary>

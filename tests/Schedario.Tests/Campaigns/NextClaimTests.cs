@@ -72,6 +72,32 @@ public abstract class NextClaimTests<TFixture>(TFixture fixture) : IClassFixture
         Assert.Equal(entries.Order(), all.Order());
     }
 
+    /// <summary>
+    /// Claims arriving together (on PostgreSQL they share one round trip, ADR 0018): an operator who
+    /// asks twice at once gets one name both times, every operator a different one, and a claim for a
+    /// campaign that does not exist fails alone without taking anything from the others.
+    /// </summary>
+    [Fact]
+    public async Task Claims_arriving_together_each_get_their_own_name_and_one_bad_claim_fails_alone()
+    {
+        var (campaign, entries) = await PoolAsync(30);
+        var operators = Enumerable.Range(0, 20).Select(i => $"burst-{i}-{CampaignKit.Unique()}").ToList();
+        var asks = operators.SelectMany(o => new[] { o, o }).Select(o => (Operator: o, Answer: NextAsync(campaign, o))).ToList();
+        var missing = Enumerable.Range(0, 5).Select(_ => NextAsync(987654, "burst-lost")).ToList();
+        await Task.WhenAll(asks.Select(a => a.Answer));
+        foreach (var m in missing) await Assert.ThrowsAsync<Schedario.Web.Shared.NotFoundException>(() => m);
+
+        var byOperator = asks.GroupBy(a => a.Operator).ToDictionary(g => g.Key, g => g.Select(a => a.Answer.Result).Distinct().ToList());
+        Assert.All(byOperator.Values, answers => Assert.NotNull(Assert.Single(answers)));
+        var taken = byOperator.Values.Select(a => a.Single()!.Value).ToList();
+        Assert.Equal(operators.Count, taken.Distinct().Count());
+        var leased = await Kit.WithDbAsync(db => db.Set<CampaignEntry>().Where(x => x.CampaignId == campaign && x.LeaseHolder != null)
+            .Select(x => new { x.Id, x.LeaseHolder }).ToListAsync());
+        Assert.Equal(taken.Order(), leased.Select(l => l.Id).Order());
+        Assert.All(leased, l => Assert.Equal(l.Id, byOperator[l.LeaseHolder!].Single()));
+        Assert.Subset(entries.ToHashSet(), taken.ToHashSet());
+    }
+
     [Fact]
     public async Task Next_tells_which_rule_closes_the_campaign()
     {
