@@ -117,11 +117,18 @@ public sealed class ClaimBatcher
             return await reader.ReadAsync() ? ClaimRow.Read(reader) : null;
         }
 
-        static NpgsqlBatchCommand Statement(Claim c) => new(ClaimSql.Postgres)
+        /// <summary>
+        /// The claim statement with positional parameters: Npgsql then sends the text as it is instead
+        /// of parsing it for <c>@names</c> once per claim (a twentieth of the client's CPU at 2,500 claims/s).
+        /// </summary>
+        static readonly string PositionalSql = ClaimSql.Postgres
+            .Replace("@cid", "$1").Replace("@me", "$2").Replace("@now", "$3").Replace("@until", "$4").Replace("@day", "$5").Replace("@time", "$6");
+
+        static NpgsqlBatchCommand Statement(Claim c) => new(PositionalSql)
         {
             Parameters =
             {
-                new("cid", c.CampaignId), new("me", c.UserId), new("now", c.Now), new("until", c.Until), new("day", c.Day), new("time", c.Time),
+                new() { Value = c.CampaignId }, new() { Value = c.UserId }, new() { Value = c.Now }, new() { Value = c.Until }, new() { Value = c.Day }, new() { Value = c.Time },
             },
         };
     }
