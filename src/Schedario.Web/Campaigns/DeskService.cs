@@ -263,6 +263,10 @@ static class ClaimSql
 {
     const string LeaseFree = """("LeaseUntil" IS NULL OR "LeaseUntil" < @now)""";
 
+    // A name whose main phone is on the do-not-call list (opt-out, opposition register, by hand) is
+    // not served: the operator would dial it (ADR 0017). Two primary-key probes per candidate.
+    const string NotListed = """NOT EXISTS (SELECT 1 FROM customers dc JOIN do_not_call dnc ON dnc."Number" = dc."MainPhone" WHERE dc."Id" = campaign_entries."CustomerId")""";
+
     // Each ORDER BY starts with the column the tier pins with IS NULL: PostgreSQL does not treat
     // "x IS NULL" as fixing x, so without it the index order is not recognised and the tier sorts
     // every due name of the campaign on every claim (seq scan + sort: ADR 8).
@@ -281,7 +285,7 @@ static class ClaimSql
             "LeaseHolder" = @me
         WHERE "Id" = COALESCE(
             (SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND "LeaseHolder" = @me AND "LeaseUntil" >= @now ORDER BY "Id" LIMIT 1),
-            {string.Join(",\n    ", Tiers(max).Select(tier => $"""(SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND {LeaseFree} AND {tier} LIMIT 1 {lockClause})"""))})
+            {string.Join(",\n    ", Tiers(max).Select(tier => $"""(SELECT "Id" FROM campaign_entries WHERE "CampaignId" = @cid AND {LeaseFree} AND {NotListed} AND {tier} LIMIT 1 {lockClause})"""))})
           AND ({LeaseFree} OR ("LeaseHolder" = @me AND "LeaseUntil" >= @now)){guard}
         RETURNING "Id"
         """;

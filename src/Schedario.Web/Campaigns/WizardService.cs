@@ -6,6 +6,7 @@ using Schedario.Web.Data;
 using Schedario.Web.Identity;
 using Schedario.Web.Registry;
 using Schedario.Web.Shared;
+using Schedario.Web.CallCenter.Compliance;
 
 namespace Schedario.Web.Campaigns;
 
@@ -199,16 +200,20 @@ public sealed class WizardService(SchedarioDb db, TimeProvider clock)
         FilterOf(input).Apply(db.Set<Customer>(), db).Where(EligibleRule(campaign, input, now));
 
     /// <summary>
-    /// The wizard's exclusions as one predicate: not already in this campaign; not on the do-not-call
-    /// list (anyone who asked not to be called, in any campaign); optionally not in another active
+    /// The wizard's exclusions as one predicate: not already in this campaign; not closed as do-not-call
+    /// in any campaign, and the main phone not on the do-not-call list (opt-outs, the opposition
+    /// register, numbers added by hand); optionally not in another active
     /// campaign of the same type, not called in the last N days. Only the asked-for parts are in it.
     /// </summary>
     Expression<Func<Customer, bool>> EligibleRule(Campaign campaign, WizardInput input, DateTime now)
     {
         var entries = db.CampaignEntries();
+        var doNotCall = db.DoNotCall();
         var campaignId = campaign.Id;
+        // The list is by number: the record's main phone is the one the desk and the dialer call (ADR 0017).
         Expression<Func<Customer, bool>> rule = c => !entries.Any(e => e.CampaignId == campaignId && e.CustomerId == c.Id)
-                                                     && !entries.Any(e => e.CustomerId == c.Id && e.State == EntryState.DoNotCall);
+                                                     && !entries.Any(e => e.CustomerId == c.Id && e.State == EntryState.DoNotCall)
+                                                     && !doNotCall.Any(d => d.Number == c.MainPhone);
         if (input.ExcludeInSameTypeActive)
         {
             var typeId = campaign.TypeId;

@@ -98,6 +98,33 @@ public abstract class NextClaimTests<TFixture>(TFixture fixture) : IClassFixture
         Assert.Subset(entries.ToHashSet(), taken.ToHashSet());
     }
 
+    /// <summary>
+    /// Issue 4's wizard criterion "not on the do-not-call list" and the desk's side of ADR 0017: a
+    /// record whose main phone is on the list is skipped by the fill, and a name already in the
+    /// campaign whose number goes on the list is no longer served by Next (an operator would dial it).
+    /// </summary>
+    [Fact]
+    public async Task A_number_on_the_do_not_call_list_is_not_filled_in_nor_served()
+    {
+        using var admin = await App.CreateAdminClientAsync();
+        var type = await CampaignKit.CreateTypeAsync(admin);
+        var campaign = await CampaignKit.CreateCampaignAsync(admin, type, Jan1, Mar31);
+        var (tag, ids) = await Kit.SeedCustomersAsync(3);
+        var phones = await Kit.WithDbAsync(db => db.Set<Schedario.Web.Registry.Customer>().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.MainPhone!));
+        (await admin.PostAsJsonAsync("/api/v1/do-not-call", new { number = phones[ids[0]] })).EnsureSuccessStatusCode();
+
+        var fill = await CampaignKit.FillAsync(admin, campaign.Id, CampaignKit.Wizard(tag));
+        Assert.Equal((2, 1), (fill.Inserted, fill.Skipped));
+        var entries = await Kit.EntriesAsync(campaign.Id);
+        Assert.DoesNotContain(entries, e => e.CustomerId == ids[0]);
+
+        // The register arrives (or the person opts out elsewhere) after the fill: Next skips the name.
+        (await admin.PostAsJsonAsync("/api/v1/do-not-call", new { number = phones[ids[1]] })).EnsureSuccessStatusCode();
+        var first = await NextAsync(campaign.Id, "dnc-a-" + CampaignKit.Unique());
+        Assert.Equal(entries.Single(e => e.CustomerId == ids[2]).Id, first);
+        Assert.Null(await NextAsync(campaign.Id, "dnc-b-" + CampaignKit.Unique()));
+    }
+
     [Fact]
     public async Task Next_tells_which_rule_closes_the_campaign()
     {
