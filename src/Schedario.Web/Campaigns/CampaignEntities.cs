@@ -237,8 +237,10 @@ sealed class CampaignEntryConfiguration : IEntityTypeConfiguration<CampaignEntry
         b.Property(e => e.Version).IsConcurrencyToken();
         // Never twice in the same campaign: the wizard's idempotence rests on this index too.
         b.HasIndex(e => new { e.CampaignId, e.CustomerId }).IsUnique();
-        // Next: the due names of a campaign by state.
-        b.HasIndex(e => new { e.CampaignId, e.State, e.CallbackUserId, e.NextCallAt });
+        // Next's callback tiers. Partial: most names are never a callback, and every claim and close
+        // rewrites the row into each index it belongs to (the state and the lease are indexed, so no
+        // update is HOT); a name enters this one only while it is a callback (ADR 0018).
+        b.HasIndex(e => new { e.CampaignId, e.CallbackUserId, e.NextCallAt }).HasFilter("\"State\" = 'Callback'");
         // Matches the claim's ORDER BY "Priority" DESC, "Id", so LIMIT 1 reads one index entry instead of sorting.
         b.HasIndex(e => new { e.CampaignId, e.State, e.AssignedUserId, e.Priority, e.Id }).IsDescending(false, false, false, true, false);
         // Resuming an operator's live lease: only leased rows are indexed.
@@ -250,6 +252,8 @@ sealed class CampaignEntryConfiguration : IEntityTypeConfiguration<CampaignEntry
         b.HasOne<Campaign>().WithMany().HasForeignKey(e => e.CampaignId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Customer>().WithMany().HasForeignKey(e => e.CustomerId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Outcome>().WithMany().HasForeignKey(e => e.LastOutcomeId).OnDelete(DeleteBehavior.Restrict);
+        // The foreign key's index only serves deleting an outcome: names never called need no entry (ADR 0018).
+        b.HasIndex(e => e.LastOutcomeId).HasFilter("\"LastOutcomeId\" IS NOT NULL");
     }
 }
 

@@ -31,8 +31,12 @@ public sealed class ClaimBatcher
     /// <summary>At most this many claims in one round trip: keeps one batch's locks and time short.</summary>
     public const int MaxBatch = 64;
 
-    /// <summary>Batches on their way at once per database: one is being sent while another executes.</summary>
-    const int InFlight = 2;
+    /// <summary>
+    /// Batches on their way at once per database. One: a second batch in flight walks past the first
+    /// one's uncommitted claims (each a do-not-call probe, then skipped as locked), which cost more
+    /// than the overlap gained.
+    /// </summary>
+    const int InFlight = 1;
 
     readonly ConcurrentDictionary<string, Queue> queues = new();
 

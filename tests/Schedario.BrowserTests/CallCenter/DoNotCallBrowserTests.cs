@@ -56,9 +56,6 @@ public sealed class DoNotCallBrowserTests(BrowserFixture browser) : IClassFixtur
         using (var scope = factory.Services.CreateScope())
             operatorId = (await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByNameAsync("operator1"))!.Id;
         await CampaignKit.FillAsync(admin, campaign.Id, CampaignKit.Wizard(tag, "roundRobin", [operatorId]));
-        var phone = await kit.WithDbAsync(db => Task.FromResult(db.Set<Schedario.Web.Registry.Customer>().Where(c => c.Id == ids[0]).Select(c => c.MainPhone).First()));
-        var added = await admin.PostAsJsonAsync("/api/v1/do-not-call", new { number = phone, note = "chiesto per lettera" });
-        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
 
         var page = await browser.NewPageAsync();
         await browser.LoginAsync(page, "operator1", DemoUsers.DemoPassword);
@@ -68,6 +65,11 @@ public sealed class DoNotCallBrowserTests(BrowserFixture browser) : IClassFixtur
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = campaign.Code }).ClickAsync();
         await page.GetByTestId("desk-next").ClickAsync();
         await Expect(page.GetByTestId("desk-name")).ToContainTextAsync(tag);
+
+        // The number goes on the list while the name is on screen (Next no longer serves a listed one).
+        var phone = await kit.WithDbAsync(db => Task.FromResult(db.Set<Schedario.Web.Registry.Customer>().Where(c => c.Id == ids[0]).Select(c => c.MainPhone).First()));
+        var added = await admin.PostAsJsonAsync("/api/v1/do-not-call", new { number = phone, note = "chiesto per lettera" });
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
 
         await page.GetByTestId("dialability-why").ClickAsync();
         await Expect(page.GetByTestId("dialability-result")).ToContainTextAsync("non può essere chiamato");

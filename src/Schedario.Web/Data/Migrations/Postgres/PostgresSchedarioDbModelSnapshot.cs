@@ -1472,7 +1472,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("LastOutcomeId");
+                    b.HasIndex("LastOutcomeId")
+                        .HasFilter("\"LastOutcomeId\" IS NOT NULL");
 
                     b.HasIndex("CampaignId", "CustomerId")
                         .IsUnique();
@@ -1480,7 +1481,8 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasIndex("LeaseHolder", "CampaignId")
                         .HasFilter("\"LeaseHolder\" IS NOT NULL");
 
-                    b.HasIndex("CampaignId", "State", "CallbackUserId", "NextCallAt");
+                    b.HasIndex("CampaignId", "CallbackUserId", "NextCallAt")
+                        .HasFilter("\"State\" = 'Callback'");
 
                     b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id")
                         .IsDescending(false, false, false, true, false);

@@ -1433,7 +1433,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("LastOutcomeId");
+                    b.HasIndex("LastOutcomeId")
+                        .HasFilter("\"LastOutcomeId\" IS NOT NULL");
 
                     b.HasIndex("CampaignId", "CustomerId")
                         .IsUnique();
@@ -1441,7 +1442,8 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.HasIndex("LeaseHolder", "CampaignId")
                         .HasFilter("\"LeaseHolder\" IS NOT NULL");
 
-                    b.HasIndex("CampaignId", "State", "CallbackUserId", "NextCallAt");
+                    b.HasIndex("CampaignId", "CallbackUserId", "NextCallAt")
+                        .HasFilter("\"State\" = 'Callback'");
 
                     b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id")
                         .IsDescending(false, false, false, true, false);
