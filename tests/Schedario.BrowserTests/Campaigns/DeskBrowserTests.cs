@@ -48,6 +48,11 @@ public sealed class DeskBrowserTests(BrowserFixture browser) : IClassFixture<Bro
         await Expect(name).ToContainTextAsync(tag);
         var second = await name.InnerTextAsync();
         Assert.NotEqual(first, second);
+        // In the note a key is text, not a shortcut: "8" stays in the field and the name stays open.
+        await page.Locator("#desk-note").FillAsync("");
+        await page.Locator("#desk-note").PressSequentiallyAsync("8 maggio");
+        await Expect(page.Locator("#desk-note")).ToHaveValueAsync("8 maggio");
+        await Expect(name).ToHaveTextAsync(second);
         await page.GetByTestId("outcome-PROMESSA-CONTATTO").ClickAsync();
         await Expect(page.GetByTestId("promise-picker")).ToBeVisibleAsync();
         await page.GetByTestId($"promise-target-{future.Code}").ClickAsync();
