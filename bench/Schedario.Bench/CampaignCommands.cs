@@ -36,12 +36,19 @@ namespace Schedario.Bench
         public required string ConnectionString { get; init; }
         string? sqliteFile;
 
+        /// <summary>
+        /// Connections per node as docs/operations.md sizes them for a 2-core database server (BENCH_POOL to
+        /// change it): with 100 (Npgsql's default) every operator's close is a backend of its own on the
+        /// two cores, and the claims wait behind them (ADR 0019).
+        /// </summary>
+        static readonly int PoolSize = int.TryParse(Environment.GetEnvironmentVariable("BENCH_POOL"), out var pool) ? pool : 10;
+
         public static async Task<BenchEnv> StartAsync(DatabaseProvider provider)
         {
             string cs;
             string? file = null;
             if (provider == DatabaseProvider.Postgres)
-                cs = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateDatabaseAsync("bench")) { MaxPoolSize = 200 }.ConnectionString;
+                cs = new NpgsqlConnectionStringBuilder(await PostgresServer.CreateDatabaseAsync("bench")) { MaxPoolSize = PoolSize }.ConnectionString;
             else
             {
                 file = Path.Combine(Path.GetTempPath(), $"schedario-bench-{Guid.NewGuid():N}.db");
@@ -208,9 +215,24 @@ namespace Schedario.Bench
                 var customers = Enumerable.Range(0, entries).Select(i => new Customer
                 {
                     Kind = CustomerKind.Person, Stage = LifecycleStage.Lead, LastName = $"N{i}", DisplayName = $"N{i}", SearchName = $"n{i}", SearchNameAlt = $"n{i}",
-                    CreatedAt = now, CreatedBy = "bench", UpdatedAt = now, UpdatedBy = "bench",
+                    MainPhone = PoolNumber(i), CreatedAt = now, CreatedBy = "bench", UpdatedAt = now, UpdatedBy = "bench",
                 }).ToList();
                 await Schedario.Web.Registry.Import.BulkWriter.InsertAsync(db, customers, default);
+                // A do-not-call list as a real one looks: the opposition register's numbers, none of them in
+                // this pool, and every ListedEvery-th name of the pool, which Next must skip.
+                await db.Database.ExecuteSqlRawAsync(env.Provider == DatabaseProvider.Postgres
+                    ? """
+                      INSERT INTO do_not_call ("Number", "Source", "AddedAt", "AddedBy")
+                      SELECT '+39320' || lpad(g::text, 7, '0'), 'Register', {0}, 'bench' FROM generate_series(1, {1}) g
+                      """
+                    : """
+                      WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {1})
+                      INSERT INTO do_not_call ("Number", "Source", "AddedAt", "AddedBy")
+                      SELECT '+39320' || substr('0000000' || n, -7), 'Register', {0}, 'bench' FROM g
+                      """, now, RegisterSize);
+                for (var i = 0; i < entries; i += ListedEvery)
+                    db.Add(new Schedario.Web.CallCenter.Compliance.DoNotCallNumber { Number = PoolNumber(i), Source = Schedario.Web.CallCenter.Compliance.DoNotCallSource.OptOut, AddedAt = now, AddedBy = "bench" });
+                await db.SaveChangesAsync();
                 await db.Database.ExecuteSqlRawAsync("""
                     INSERT INTO campaign_entries ("CampaignId", "CustomerId", "State", "Attempts", "Priority", "CreatedAt", "Version")
                     SELECT {0}, "Id", 'ToCall', 0, 0, {1}, 1 FROM customers
@@ -218,7 +240,8 @@ namespace Schedario.Bench
                 if (env.Provider == DatabaseProvider.Postgres) await db.Database.ExecuteSqlRawAsync("ANALYZE");
                 return 0;
             });
-            Console.WriteLine($"{entries:N0} names in the pool, {operators} operators claiming" + (rate > 0 ? $" at {rate:N0} claims/s in all" : " flat out"));
+            var listed = (entries + ListedEvery - 1) / ListedEvery;
+            Console.WriteLine($"{entries:N0} names in the pool ({listed:N0} of them on a do-not-call list of {RegisterSize + listed:N0} numbers), {operators} operators claiming" + (rate > 0 ? $" at {rate:N0} claims/s in all" : " flat out"));
 
             // Warm-up: each operator's first claim opens its connection and prepares the statement.
             var claimed = new ConcurrentBag<long>();
@@ -254,11 +277,21 @@ namespace Schedario.Bench
             double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
             var all = claimed.Concat(warm).ToList();
             var doubles = all.Count - all.Distinct().Count();
+            // Entry ids follow the customers' insertion order (one INSERT … SELECT over the fresh pool).
+            var firstId = await env.UseAsync(db => db.CampaignEntries().Where(e => e.CampaignId == campaign).MinAsync(e => e.Id));
+            var listedServed = all.Count(id => (id - firstId) % ListedEvery == 0);
             Console.WriteLine($"next ({env.Provider}, {(rate > 0 ? $"paced {rate}/s" : "flat out")}): {claimed.Count:N0} claims in {wall.Elapsed.TotalSeconds:F1} s = {claimed.Count / wall.Elapsed.TotalSeconds:F0} claims/s " +
                               $"(each followed by a close); p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {sorted[^1]:F1} ms; " +
-                              $"double claims {doubles}; names left unserved {entries - all.Distinct().Count()}");
-            if (doubles > 0) Environment.ExitCode = 1;
+                              $"double claims {doubles}; names left unserved {entries - all.Distinct().Count()} (the {listed:N0} listed ones expected); listed names served {listedServed}");
+            if (doubles > 0 || listedServed > 0) Environment.ExitCode = 1;
         }
+
+        const int RegisterSize = 100_000;
+        // 1 name in 1,000 listed after the fill (a register refresh mid-campaign; the wizard leaves listed
+        // numbers out): Next walks past each of them on every claim. BENCH_LISTED_EVERY=100 for 1%.
+        static readonly int ListedEvery = int.TryParse(Environment.GetEnvironmentVariable("BENCH_LISTED_EVERY"), out var n) ? n : 1000;
+
+        static string PoolNumber(int i) => $"+39333{i:D7}";
 
         /// <summary>One Next through the service as the app calls it (a scope per request), then the call ends: the entry closes.</summary>
         static async Task<long?> ClaimAndCloseAsync(BenchEnv env, int campaign, string me, Action? claimed = null)
