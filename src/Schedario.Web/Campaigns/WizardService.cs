@@ -210,17 +210,21 @@ public sealed class WizardService(SchedarioDb db, TimeProvider clock)
         var entries = db.CampaignEntries();
         var doNotCall = db.DoNotCall();
         var campaignId = campaign.Id;
-        // The list is by number: the record's main phone is the one the desk and the dialer call (ADR 0017).
-        Expression<Func<Customer, bool>> rule = c => !entries.Any(e => e.CampaignId == campaignId && e.CustomerId == c.Id)
-                                                     && !entries.Any(e => e.CustomerId == c.Id && e.State == EntryState.DoNotCall)
-                                                     && !doNotCall.Any(d => d.Number == c.MainPhone);
+        // The record's own entries are read once, through the entries' index by customer, for every rule
+        // about them (in this campaign, closed as do-not-call, in an active campaign of the same type):
+        // one index probe per match instead of one per rule (ADR 9).
+        Expression<Func<Customer, bool>> rule;
         if (input.ExcludeInSameTypeActive)
         {
             var typeId = campaign.TypeId;
             var campaigns = db.Campaigns();
-            rule = And(rule, c => !entries.Any(e => e.CustomerId == c.Id && e.CampaignId != campaignId
-                                                    && campaigns.Any(k => k.Id == e.CampaignId && k.TypeId == typeId && !k.Retired)));
+            rule = c => !entries.Any(e => e.CustomerId == c.Id
+                                          && (e.CampaignId == campaignId || e.State == EntryState.DoNotCall
+                                              || campaigns.Any(k => k.Id == e.CampaignId && k.TypeId == typeId && !k.Retired)));
         }
+        else rule = c => !entries.Any(e => e.CustomerId == c.Id && (e.CampaignId == campaignId || e.State == EntryState.DoNotCall));
+        // The list is by number: the record's main phone is the one the desk and the dialer call (ADR 0017).
+        rule = And(rule, c => !doNotCall.Any(d => d.Number == c.MainPhone));
         if (input.ExcludeCalledWithinDays is > 0 and var days)
         {
             var since = now.AddDays(-days);
