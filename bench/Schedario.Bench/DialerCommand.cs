@@ -78,6 +78,8 @@ static class DialerCommand
             var model = new DialerModel { Operators = ops, AnswerRate = rate, Seed = jobs[i].seed };
             // Sensitivity: DIALER_TALK_SD=1 makes talk lengths (almost) known in advance.
             if (Environment.GetEnvironmentVariable("DIALER_TALK_SD") is { } sd) model = model with { TalkSdSeconds = double.Parse(sd, CultureInfo.InvariantCulture) };
+            // DIALER_HOURS=1: a shorter day (is the cold start, while the pacer learns, what costs occupancy?).
+            if (Environment.GetEnvironmentVariable("DIALER_HOURS") is { } h) model = model with { DayHours = double.Parse(h, CultureInfo.InvariantCulture) };
             results[i] = jobs[i].mode == SimulatedMode.Predictive && (PredictiveOverride() is not null || FixedTheta() is not null)
                 ? DialerSimulation.Run(model, new PredictivePacer(PredictiveOverride()) { FixedTheta = FixedTheta() })
                 : DialerSimulation.Run(model, jobs[i].mode);
