@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Schedario.Web.CallCenter.Dialer;
 
 namespace Schedario.Bench;
@@ -193,11 +192,11 @@ static class DialerCommand
         var pacer = new PredictivePacer();
         var times = new double[100_000];
         var cpu = new double[times.Length];
-        var cpuClock = OperatingSystem.IsLinux();
+        var cpuClock = Schedario.Tests.Infrastructure.ThreadCpuClock.Available;
         var now = new DateTime(2026, 1, 5, 9, 0, 0, DateTimeKind.Utc);
         for (var i = 0; i < times.Length; i++)
         {
-            var c0 = cpuClock ? ThreadCpuMicroseconds() : 0;
+            var c0 = cpuClock ? Schedario.Tests.Infrastructure.ThreadCpuClock.Microseconds() : 0;
             var t0 = Stopwatch.GetTimestamp();
             pacer.Decide(new PacingSnapshot
             {
@@ -205,7 +204,7 @@ static class DialerCommand
                 WindowAnswered = 1000 + i, WindowAbandoned = 10, CallingTimeLeft = TimeSpan.FromHours(4), Stats = stats,
             });
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-            if (cpuClock) cpu[i] = ThreadCpuMicroseconds() - c0;
+            if (cpuClock) cpu[i] = Schedario.Tests.Infrastructure.ThreadCpuClock.Microseconds() - c0;
         }
         Array.Sort(times);
         Array.Sort(cpu);
@@ -217,17 +216,4 @@ static class DialerCommand
             Console.WriteLine($"  same loop, thread CPU time per decision: median {F(cpu[cpu.Length / 2], "0.0")} µs, p99 {F(cpu[(int)(cpu.Length * 0.99)], "0.0")} µs, " +
                 $"max {F(cpu[^1], "0.0")} µs → {(cpu[(int)(cpu.Length * 0.99)] < 1000 ? "PASS" : "FAIL")} (< 1 ms)");
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    static extern int ClockGetTime(int clock, out Timespec time);
-
-    /// <summary>CLOCK_THREAD_CPUTIME_ID (3): CPU time this thread has used, in µs.</summary>
-    static double ThreadCpuMicroseconds() => ClockGetTime(3, out var t) == 0 ? t.Seconds * 1e6 + t.Nanoseconds / 1e3 : double.NaN;
 }
