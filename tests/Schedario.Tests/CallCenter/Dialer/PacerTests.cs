@@ -139,26 +139,6 @@ public class PacerTests
         Assert.True(Theta(30, 0.1) <= 0.003);
     }
 
-    [Fact]
-    public void A_predictive_decision_for_fifty_operators_takes_well_under_a_millisecond()
-    {
-        var stats = Learned();
-        double[] talk = [.. Enumerable.Range(0, 45).Select(i => i * 4.0)], wrap = [0, 2, 4, 6, 8], ring = [.. Enumerable.Range(0, 150).Select(i => i % 25 + 0.5)];
-        var pacer = new PredictivePacer();
-        var times = new double[300];
-        for (var i = 0; i < times.Length; i++)
-        {
-            var t0 = Infrastructure.ThreadCpuClock.Microseconds();
-            pacer.Decide(new PacingSnapshot { Now = T0.AddSeconds(i), TalkingSeconds = talk, WrapUpSeconds = wrap, RingingSeconds = ring, WindowAnswered = 1000, WindowAbandoned = 10, Stats = stats });
-            times[i] = Infrastructure.ThreadCpuClock.Microseconds() - t0;
-        }
-        Array.Sort(times);
-        // The figure itself is the bench's (`dialer decide`, ~0.1–0.2 ms); this guards against a decision
-        // that grew by an order. The thread's own CPU time: a wall-clock median failed under the parallel
-        // test run (1.36 ms on a CI runner busy with other tests, the scheduler's slices counted in).
-        Assert.True(times[times.Length / 2] < 1000, $"median {times[times.Length / 2]:0} µs of thread CPU time");
-    }
-
     [Theory]
     [InlineData(SimulatedMode.Preview)]
     [InlineData(SimulatedMode.Power)]
