@@ -15,6 +15,7 @@ static class BenchProgram
             if (args.FirstOrDefault() is "wizard" or "next") return await CampaignCommands.RunAsync(args[0], args);
             if (args.FirstOrDefault() is "inbound") return await InboundCommand.RunAsync(args);
             if (args.FirstOrDefault() is "dialer") return DialerCommand.Run(args);
+            if (args.FirstOrDefault() is "dialer-claim") return await DialerClaimCommand.RunAsync(args);
             if (args.FirstOrDefault() is "dialer-live") return await DialerLiveCommand.RunAsync(args);
             if (args.FirstOrDefault() is "wallboard") return await WallboardCommand.RunAsync(args);
             if (args.FirstOrDefault() is "register") return await RegisterCommand.RunAsync(args);
@@ -50,6 +51,7 @@ static class BenchProgram
               inbound  [records=1000000] [contacts=10000000] [calls ringing at once=50] [rounds=5]   (PostgreSQL)
               dialer   [point|grid|decide] [operators=20] [answerRate=0.25] [seeds=10]   (simulated calling days, no database)
               dialer-live [operators=20] [wallMinutes=5] [speed=10] [names=20000] [seed=1] [tickMs=250/speed]   (the real dialer service against the simulated PBX, PostgreSQL)
+              dialer-claim [postgres|sqlite] [names=100000] [register=1000000] [claims=500] [batch=10]   (the dialer's claim and count statements)
               wallboard [campaigns=4] [dialerCalls=1000000] [operators=100] [closedCalls=200000] [snapshots=600]   (PostgreSQL)
               register [postgres|sqlite] [lines=1000000]   (opposition register import: empty list, same file again, a tenth replaced)
             """);

@@ -243,6 +243,11 @@ sealed class CampaignEntryConfiguration : IEntityTypeConfiguration<CampaignEntry
         b.HasIndex(e => new { e.CampaignId, e.CallbackUserId, e.NextCallAt }).HasFilter("\"State\" = 'Callback'");
         // Matches the claim's ORDER BY "Priority" DESC, "Id", so LIMIT 1 reads one index entry instead of sorting.
         b.HasIndex(e => new { e.CampaignId, e.State, e.AssignedUserId, e.Priority, e.Id }).IsDescending(false, false, false, true, false);
+        // The dialer's queue: every name to call of a campaign, whoever it is assigned to, by priority. Its
+        // claim reads this in order and stops at the names it needs; without it, it probed and sorted every
+        // due name of the campaign on each claim (90 ms on 20,000 names, ADR 0020).
+        b.HasIndex(e => new { e.CampaignId, e.Priority, e.Id }).IsDescending(false, true, false)
+            .HasFilter("\"State\" = 'ToCall'").HasDatabaseName("IX_campaign_entries_dialer_queue");
         // Resuming an operator's live lease: only leased rows are indexed.
         b.HasIndex(e => new { e.LeaseHolder, e.CampaignId }).HasFilter("\"LeaseHolder\" IS NOT NULL");
         // "Own" visibility: the entries assigned to a user, read once per query (with the lease index

@@ -18,7 +18,7 @@ namespace Schedario.Tests.CallCenter.Compliance;
 /// </summary>
 public abstract class DialerClaimAgreementTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : class, IAppFixture
 {
-    SchedarioAppFactory App => fixture.Factory;
+    protected SchedarioAppFactory App => fixture.Factory;
     ComplianceKit Kit => new(App);
 
     [Fact]
@@ -84,8 +84,31 @@ public abstract class DialerClaimAgreementTests<TFixture>(TFixture fixture) : IC
         Assert.Equal(explained.Order(), claimed.Order());
     }
 
+    [Fact]
+    public async Task The_claim_serves_the_longest_overdue_callbacks_for_anyone_first_then_names_by_priority()
+    {
+        using var admin = await App.CreateAdminClientAsync();
+        var campaign = await ComplianceKit.CampaignAsync(admin);
+        var now = DateTime.UtcNow;
+        async Task<long> Entry(Action<CampaignEntry> change)
+        {
+            var (id, _) = await Kit.EntryAsync(campaign.Id, ComplianceKit.Mobile());
+            await Kit.UpdateEntryAsync(id, change);
+            return id;
+        }
+        var low = await Entry(e => e.Priority = 0);
+        var high = await Entry(e => e.Priority = 5);
+        var callbackRecent = await Entry(e => { e.State = EntryState.Callback; e.NextCallAt = now.AddMinutes(-1); });
+        var callbackOverdue = await Entry(e => { e.State = EntryState.Callback; e.NextCallAt = now.AddMinutes(-30); });
+
+        Assert.Equal([callbackOverdue], await ClaimAndRollBackAsync(campaign.Id, 5, 72, count: 1));
+        Assert.Equal(new[] { callbackOverdue, callbackRecent }.Order(), (await ClaimAndRollBackAsync(campaign.Id, 5, 72, count: 2)).Order());
+        Assert.Equal(new[] { callbackOverdue, callbackRecent, high }.Order(), (await ClaimAndRollBackAsync(campaign.Id, 5, 72, count: 3)).Order());
+        Assert.Equal(new[] { callbackOverdue, callbackRecent, high, low }.Order(), (await ClaimAndRollBackAsync(campaign.Id, 5, 72, count: 10)).Order());
+    }
+
     /// <summary>Runs the dialer's own claim statement for the campaign and rolls it back: the ids it would lease.</summary>
-    async Task<List<long>> ClaimAndRollBackAsync(int campaignId, int maxAttempts, int lockoutHours)
+    async Task<List<long>> ClaimAndRollBackAsync(int campaignId, int maxAttempts, int lockoutHours, int count = 1000)
     {
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
@@ -99,7 +122,7 @@ public abstract class DialerClaimAgreementTests<TFixture>(TFixture fixture) : IC
         foreach (var (name, value) in new (string, object)[]
                  {
                      ("holder", "dialer:agreement"), ("until", now.AddMinutes(1)), ("now", now), ("cid", campaignId), ("max", maxAttempts),
-                     ("lockout", now.AddHours(-lockoutHours)), ("n", 1000),
+                     ("lockout", now.AddHours(-lockoutHours)), ("n", count),
                  })
         {
             DbParameter p = cmd.CreateParameter();
@@ -116,4 +139,45 @@ public abstract class DialerClaimAgreementTests<TFixture>(TFixture fixture) : IC
 }
 
 public sealed class DialerClaimAgreementTests_Sqlite(SqliteAppFixture f) : DialerClaimAgreementTests<SqliteAppFixture>(f);
-public sealed class DialerClaimAgreementTests_Postgres(PostgresAppFixture f) : DialerClaimAgreementTests<PostgresAppFixture>(f);
+public sealed class DialerClaimAgreementTests_Postgres(PostgresAppFixture f) : DialerClaimAgreementTests<PostgresAppFixture>(f)
+{
+    [Fact]
+    public async Task Each_queue_is_read_in_index_order_with_the_probes_per_name()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
+        await db.Database.OpenConnectionAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        // Sorts and sequential scans priced out: a Sort left in the names-to-call queue means its index
+        // cannot give the order, and the claim would probe and sort every due name of the campaign.
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_sort = off; SET LOCAL enable_seqscan = off");
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.Transaction = tx.GetDbTransaction();
+        cmd.CommandText = "EXPLAIN " + DialerSql.ClaimPostgres;
+        var now = DateTime.UtcNow;
+        foreach (var (name, value) in new (string, object)[]
+                 {
+                     ("holder", "dialer:plan"), ("until", now), ("now", now), ("cid", 1), ("max", 5), ("lockout", now), ("n", 10),
+                 })
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@" + name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
+        var lines = new List<string>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        var plan = string.Join("\n", lines);
+        var queue = plan.IndexOf("IX_campaign_entries_dialer_queue", StringComparison.Ordinal);
+        Assert.True(queue > 0, plan);
+        // Between the queue's row lock and its index scan: no Sort.
+        Assert.DoesNotContain("Sort", plan[plan.LastIndexOf("LockRows", queue, StringComparison.Ordinal)..queue]);
+        var toCall = plan[queue..];
+        // As joins, the planner may hash customers ⋈ do_not_call whole once the list holds rows (ADR 0019, 0020).
+        Assert.DoesNotContain("Anti Join", plan);
+        Assert.DoesNotContain("Hash", plan.Replace("HashAggregate", ""));
+        Assert.Contains("PK_do_not_call", toCall);
+        await tx.RollbackAsync();
+    }
+}

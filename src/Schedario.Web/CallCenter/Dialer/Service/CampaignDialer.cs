@@ -291,7 +291,7 @@ sealed class CampaignDialer(
     async Task<long> CountDialableAsync(SchedarioDb db, Campaign c, DateTime now, CancellationToken ct) =>
         await db.WithConnectionAsync(async conn =>
         {
-            await using var cmd = conn.CreateCommand(DialerSql.CountDialable, ("cid", campaignId), ("now", now), ("max", c.MaxAttempts),
+            await using var cmd = conn.CreateCommand(db.Provider == DatabaseProvider.Postgres ? DialerSql.CountDialablePostgres : DialerSql.CountDialableSqlite, ("cid", campaignId), ("now", now), ("max", c.MaxAttempts),
                 ("lockout", now.AddHours(-c.AbandonLockoutHours)), ("n", 1000));
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
         }, ct);

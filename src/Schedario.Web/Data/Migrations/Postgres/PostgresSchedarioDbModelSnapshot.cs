@@ -1484,6 +1484,11 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.HasIndex("CampaignId", "CallbackUserId", "NextCallAt")
                         .HasFilter("\"State\" = 'Callback'");
 
+                    b.HasIndex("CampaignId", "Priority", "Id")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("IX_campaign_entries_dialer_queue")
+                        .HasFilter("\"State\" = 'ToCall'");
+
                     b.HasIndex("CampaignId", "State", "AssignedUserId", "Priority", "Id")
                         .IsDescending(false, false, false, true, false);
 
