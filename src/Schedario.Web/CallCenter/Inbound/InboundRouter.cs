@@ -197,18 +197,25 @@ public sealed class InboundRouter(SchedarioDb db, TimeProvider clock, ICallCente
         return null;
     }
 
-    /// <summary>Offers waiting calls (oldest first) to whoever is free now; run when an operator becomes ready and by the sweeper.</summary>
+    /// <summary>
+    /// Offers waiting calls (oldest first) to whoever is free now; run when an operator becomes ready and by
+    /// the sweeper. Calls queue per service: once a service's oldest call finds nobody, its later calls are
+    /// not tried (they would jump its queue), but the other services' calls still are. A call waiting in a
+    /// service with nobody ready must not hold back another service's ready operators.
+    /// </summary>
     public async Task<int> OfferWaitingAsync(CancellationToken ct = default)
     {
         var since = clock.GetUtcNow().UtcDateTime.AddHours(-1);
         var waiting = await db.TelephonyCalls().AsNoTracking()
             .Where(c => c.State == TelephonyCallState.Ringing && c.Direction == CallDirection.Inbound && c.OperatorUserId == null && c.ServiceId != null && c.RingAt > since)
-            .OrderBy(c => c.RingAt).ThenBy(c => c.Id).Select(c => c.Id).Take(50).ToListAsync(ct);
+            .OrderBy(c => c.RingAt).ThenBy(c => c.Id).Select(c => new { c.Id, c.ServiceId }).Take(50).ToListAsync(ct);
         var offered = 0;
-        foreach (var id in waiting)
+        var stuck = new HashSet<int>();
+        foreach (var call in waiting)
         {
-            if (await OfferAsync(id, ct)) offered++;
-            else break; // nobody left for the oldest: later calls would jump the queue
+            if (stuck.Contains(call.ServiceId!.Value)) continue;
+            if (await OfferAsync(call.Id, ct)) offered++;
+            else stuck.Add(call.ServiceId.Value);
         }
         return offered;
     }

@@ -230,6 +230,28 @@ public abstract class InboundFlowTests<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_call_waiting_in_a_service_with_nobody_ready_does_not_hold_back_another_services_calls()
+    {
+        var (_, kit) = await KitAsync();
+        var (busy, busyOps) = await kit.ServiceAsync(1);
+        var (open, openOps) = await kit.ServiceAsync(1);
+        foreach (var op in new[] { busyOps[0], openOps[0] })
+        {
+            await OkAsync<PhoneBarDto>(await op.Client.PostAsJsonAsync("/api/v1/phone-bar/open", new { }));
+            await OkAsync<PhoneBarDto>(await op.Client.PostAsJsonAsync("/api/v1/phone-bar/state", new { state = "paused", pauseReason = "Pranzo" }));
+        }
+        // The older call waits in a service whose only operator stays at lunch.
+        await kit.RingAsync(Mobile(), busy.Number);
+        var caller = Mobile();
+        await kit.RingAsync(caller, open.Number);
+        await Task.Delay(300);
+
+        await OkAsync<PhoneBarDto>(await openOps[0].Client.PostAsJsonAsync("/api/v1/phone-bar/state", new { state = "ready" }));
+        Assert.Equal(caller, (await WaitForAsync(openOps[0].Client, "Ringing")).CallerNumber);
+        Assert.Equal("Paused", (await BarAsync(busyOps[0].Client)).State);
+    }
+
+    [Fact]
     public async Task An_offer_not_answered_in_time_pauses_the_operator_and_moves_to_the_next()
     {
         var (admin, kit) = await KitAsync();
