@@ -27,7 +27,8 @@ public sealed class TelephonyGatewayException(string message) : Exception(messag
 /// Priority); events AMI_Events/Newchannel, /Newstate (ChannelState 4 Ring, 5 Ringing, 6 Up),
 /// /DialBegin, /DialEnd (DialStatus ANSWER, BUSY, NOANSWER, CANCEL, CONGESTION, CHANUNAVAIL),
 /// /BridgeEnter (BridgeNumChannels), /Hangup (Cause, Cause-txt: Q.850 codes), /VarSet
-/// (MIXMONITOR_FILENAME, set by MixMonitor), /OriginateResponse (Response, Reason: the control frame
+/// (MIXMONITOR_FILENAME, set by MixMonitor), /UserEvent (the dialer's <c>SchedarioAmd</c>, raised by our dialplan with
+/// the <c>AMD()</c> application's AMDSTATUS: MACHINE, HUMAN, NOTSURE, HANGUP), /OriginateResponse (Response, Reason: the control frame
 /// that ended the attempt, 3 ringing timeout, 4 answered, 5 busy, 8 congestion, 0 failure).
 /// <c>Timestamp</c> is sent when manager.conf says <c>timestampevents = yes</c>; without it the
 /// gateway's clock dates the events. See docs/decisions/0013-telephony-gateway-and-ami-adapter.md.
@@ -54,6 +55,9 @@ public sealed class AsteriskAmiGateway(
         public string? Extension { get; set; }
         public bool Rang { get; set; }
         public DateTime? AnsweredAt { get; set; }
+        /// <summary>A dialer call: the line picked up, its answer waits for the dialplan's machine detection.</summary>
+        public bool FromDialer { get; set; }
+        public DateTime? PickedUpAt { get; set; }
         public string? FailCause { get; set; }
         public bool Ended { get; set; }
     }
@@ -81,7 +85,10 @@ public sealed class AsteriskAmiGateway(
 
     /// <summary>
     /// Originate: Asterisk rings the operator's phone (<c>PJSIP/{extension}</c>), and when they pick
-    /// up dials <see cref="PlaceCallRequest.Number"/> in the configured context.
+    /// up dials <see cref="PlaceCallRequest.Number"/> in the configured context. A dialer call
+    /// (<see cref="PlaceCallRequest.FromDialerQueue"/>) dials the number first
+    /// (<see cref="AsteriskOptions.DialerChannelTemplate"/>) and, answered, waits in
+    /// <see cref="AsteriskOptions.DialerAnsweredContext"/> for its operator or the abandon message.
     /// </summary>
     public async Task<string> PlaceCallAsync(PlaceCallRequest request, CancellationToken ct = default)
     {
@@ -96,15 +103,23 @@ public sealed class AsteriskAmiGateway(
         var call = new AmiCall(callId)
         {
             Direction = CallDirection.Outbound, Extension = request.Extension.Trim(),
-            Caller = request.CallerId, Called = request.Number,
+            Caller = request.CallerId, Called = request.Number, FromDialer = request.FromDialerQueue,
         };
         calls[callId] = call;
-        var action = AmiMessage.Action("Originate")
-            .Add("Channel", string.Format(CultureInfo.InvariantCulture, o.ChannelTemplate, call.Extension))
-            .Add("Exten", number)
-            .Add("Context", o.Context)
-            .Add("Priority", "1")
-            .Add("Timeout", (o.OriginateTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture))
+        var action = call.FromDialer
+            ? AmiMessage.Action("Originate")
+                .Add("Channel", string.Format(CultureInfo.InvariantCulture, o.DialerChannelTemplate, number))
+                .Add("Exten", "s")
+                .Add("Context", o.DialerAnsweredContext)
+                .Add("Priority", "1")
+                .Add("Timeout", (o.DialerRingTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture))
+            : AmiMessage.Action("Originate")
+                .Add("Channel", string.Format(CultureInfo.InvariantCulture, o.ChannelTemplate, call.Extension))
+                .Add("Exten", number)
+                .Add("Context", o.Context)
+                .Add("Priority", "1")
+                .Add("Timeout", (o.OriginateTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture));
+        action
             .Add("CallerID", request.CallerId ?? number)
             .Add("Async", "true")
             .Add("ChannelId", callId)
@@ -374,6 +389,11 @@ public sealed class AsteriskAmiGateway(
                 if (calls.TryGetValue(linkedId, out var bridged) && uniqueId != linkedId)
                     await Answered(bridged, m["Channel"], m);
                 break;
+            // The dialer's answered context: AMD()'s verdict (MACHINE, HUMAN, NOTSURE; HANGUP is followed by the hangup).
+            case "UserEvent" when linkedId is not null && m["UserEvent"] == "SchedarioAmd":
+                if (calls.TryGetValue(linkedId, out var detected) && detected.FromDialer && m["Status"] is { } amd && amd != "HANGUP")
+                    await Answered(detected, null, m, detected: true, machine: amd == "MACHINE");
+                break;
             case "VarSet" when linkedId is not null && string.Equals(m["Variable"], "MIXMONITOR_FILENAME", StringComparison.OrdinalIgnoreCase):
                 if (calls.TryGetValue(linkedId, out var recorded) && !string.IsNullOrWhiteSpace(m["Value"]))
                     await Emit(recorded, TelephonyEventKind.Recording, Now(m), recordingRef: m["Value"]);
@@ -393,14 +413,23 @@ public sealed class AsteriskAmiGateway(
         }
     }
 
-    async Task Answered(AmiCall call, string? channel, AmiMessage m)
+    /// <param name="detected">The dialplan's machine detection reported (a dialer call's answer waits for it when <see cref="AsteriskOptions.DialerAmd"/> is on).</param>
+    async Task Answered(AmiCall call, string? channel, AmiMessage m, bool detected = false, bool machine = false)
     {
         if (call.AnsweredAt is not null || call.Ended) return;
         var at = Now(m);
+        if (call.FromDialer && Options.DialerAmd && !detected)
+        {
+            // The line picked up; who picked up comes with SchedarioAmd. The answer is dated now: the
+            // abandon grace runs from the person's "pronto", not from the end of the detection.
+            call.PickedUpAt ??= at;
+            return;
+        }
+        at = call.PickedUpAt ?? at;
         call.AnsweredAt = at;
         // Inbound: the leg that answered is the operator's phone. Outbound: it is the customer's line.
         if (call.Direction == CallDirection.Inbound && ExtensionOf(channel) is { } extension) call.Extension = extension;
-        await Emit(call, TelephonyEventKind.Answered, at);
+        await Emit(call, TelephonyEventKind.Answered, at, cause: machine ? "machine" : null);
     }
 
     async Task Ended(AmiCall call, string cause, AmiMessage m)

@@ -26,7 +26,15 @@ public sealed record TelephonyEvent(
     string? Payload = null);
 
 /// <summary>An outbound call to place: from an operator's extension (or, for the dialer, from a queue) to a number.</summary>
-public sealed record PlaceCallRequest(string Extension, string Number, string? CallerId = null, string? Reference = null);
+public sealed record PlaceCallRequest(string Extension, string Number, string? CallerId = null, string? Reference = null)
+{
+    /// <summary>The dialer's calls come from the queue <c>dialer-{campaign}</c>, not from an operator's phone.</summary>
+    public const string DialerQueuePrefix = "dialer-";
+
+    /// <summary>A predictive or power call: the PBX dials the number first and reports the answer (and its
+    /// answering-machine detection); an operator is connected afterwards.</summary>
+    public bool FromDialerQueue => Extension.StartsWith(DialerQueuePrefix, StringComparison.Ordinal);
+}
 
 /// <summary>
 /// The call-control the product needs from a PBX. Implementations: <c>SimulatedPbx</c> (the demo

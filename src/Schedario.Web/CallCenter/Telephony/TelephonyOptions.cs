@@ -67,6 +67,23 @@ public sealed class AsteriskOptions
     public string ChannelTemplate { get; set; } = "PJSIP/{0}";
     /// <summary>Dialplan context an abandoned dialer call is redirected to: it plays the message (the campaign's prompt) and hangs up.</summary>
     public string AbandonContext { get; set; } = "schedario-abandon";
+    /// <summary>
+    /// The dialer's calls (no operator's phone first): the channel Originate creates, <c>{0}</c> the number. The
+    /// default is a Local channel into <c>schedario-dialer</c>, whose dialplan dials the number on the trunk
+    /// (docs/operations.md, "Asterisk for the dialer").
+    /// </summary>
+    public string DialerChannelTemplate { get; set; } = "Local/{0}@schedario-dialer";
+    /// <summary>Where the dialer's answered call waits for its operator: the dialplan runs <c>AMD()</c>, reports it with
+    /// <c>UserEvent(SchedarioAmd,Status: ${AMDSTATUS})</c> when <see cref="DialerAmd"/> is on, and waits to be redirected.</summary>
+    public string DialerAnsweredContext { get; set; } = "schedario-dialer-answered";
+    /// <summary>How long the dialer lets a number ring before giving up (Originate Timeout for the dialer's calls).</summary>
+    public int DialerRingTimeoutSeconds { get; set; } = 25;
+    /// <summary>
+    /// The answered context reports answering-machine detection: a dialer call counts as answered (by a person,
+    /// or by a machine, which is never given to an operator) only once <c>SchedarioAmd</c> arrives, dated when the
+    /// line picked up. Off: every answer is a person's, reported when the line picks up.
+    /// </summary>
+    public bool DialerAmd { get; set; } = true;
     /// <summary>How long an outbound call rings the operator's phone before Asterisk gives up (Originate Timeout).</summary>
     public int OriginateTimeoutSeconds { get; set; } = 30;
     /// <summary>How long an action waits for its Response.</summary>

@@ -102,6 +102,65 @@ public sealed class AsteriskAmiGatewayTests : IAsyncLifetime
         Assert.Equal((callId, "no-answer", 0, Unix(1772444032.360001)), (events[1].CallId, events[1].Cause, events[1].DurationSeconds!.Value, events[1].OccurredAt));
     }
 
+    [Theory]
+    [InlineData("HUMAN", "HUMAN-300-1200", null)]
+    [InlineData("NOTSURE", "TOOLONG-5000", null)]
+    [InlineData("MACHINE", "LONGGREETING-1600-1500", "machine")]
+    public async Task A_dialer_call_dials_the_number_first_and_counts_as_answered_once_the_machine_detection_says_who(string status, string cause, string? expectedCause)
+    {
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var callId = await gateway.PlaceCallAsync(new PlaceCallRequest(PlaceCallRequest.DialerQueuePrefix + "7", "333 9876540", Reference: "dialer:55"));
+
+        // No operator's phone first: the number is dialled through the dialer's context, and the answered
+        // half waits in the answered context (machine detection, then the operator or the abandon message).
+        var originate = await server.WaitForActionAsync("Originate");
+        Assert.Equal(("Local/3339876540@schedario-dialer", "s", "schedario-dialer-answered", "1", "25000", "true", callId),
+            (originate["Channel"], originate["Exten"], originate["Context"], originate["Priority"], originate["Timeout"], originate["Async"], originate["ChannelId"]));
+        Assert.Equal([$"SCHEDARIO_CALLID={callId}", "SCHEDARIO_REF=dialer:55"], originate.All("Variable"));
+
+        var values = new Dictionary<string, string> { ["ChannelId"] = callId, ["AmdStatus"] = status, ["AmdCause"] = cause };
+        await server.ReplayAsync("dialer-1-picked-up.txt", values);
+        await sink.WaitForAsync(1);
+        await Task.Delay(300);
+        // The line picked up, but who picked up is not known yet: a machine must never get an operator.
+        Assert.Equal([Ringing], sink.Events.Select(e => e.Kind));
+
+        await server.ReplayAsync("dialer-2-amd.txt", values);
+        var answered = (await sink.WaitForAsync(2))[1];
+        // Dated when the line picked up: the abandon grace runs from the person's "pronto", not from the detection.
+        Assert.Equal((Answered, callId, expectedCause, Unix(1772445013.4802)), (answered.Kind, answered.CallId, answered.Cause, answered.OccurredAt));
+        await Task.Delay(200);
+        Assert.Equal(2, sink.Events.Count);
+        if (expectedCause is not null) return;
+
+        // A person: the waiting half of the call is sent to the operator's extension.
+        await gateway.ConnectAsync(callId, "201");
+        var redirect = await server.WaitForActionAsync("Redirect");
+        Assert.Equal(("Local/3339876540@schedario-dialer-00000005;1", "201", "from-internal"), (redirect["Channel"], redirect["Exten"], redirect["Context"]));
+    }
+
+    [Fact]
+    public async Task Without_machine_detection_a_dialer_call_is_answered_when_the_line_picks_up()
+    {
+        await using var pbx = new FakeAmiServer(User, Secret);
+        var events = new RecordingSink();
+        using var plain = new AsteriskAmiGateway(MsOptions.Create(new AsteriskOptions
+        {
+            Host = "127.0.0.1", Port = pbx.Port, Username = User, Secret = Secret, DialerAmd = false, ActionTimeoutSeconds = 5,
+        }), RecordingSink.Scopes(events), TimeProvider.System, NullLogger<AsteriskAmiGateway>.Instance);
+        await plain.StartAsync(CancellationToken.None);
+        try
+        {
+            await plain.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            var callId = await plain.PlaceCallAsync(new PlaceCallRequest(PlaceCallRequest.DialerQueuePrefix + "7", "3339876540"));
+            await pbx.WaitForActionAsync("Originate");
+            await pbx.ReplayAsync("dialer-1-picked-up.txt", new Dictionary<string, string> { ["ChannelId"] = callId });
+            var answered = (await events.WaitForAsync(2))[1];
+            Assert.Equal((Answered, callId, (string?)null, Unix(1772445013.4802)), (answered.Kind, answered.CallId, answered.Cause, answered.OccurredAt));
+        }
+        finally { await plain.StopAsync(CancellationToken.None); }
+    }
+
     [Fact]
     public async Task Reconnects_and_logs_in_again_after_the_server_drops_the_connection()
     {

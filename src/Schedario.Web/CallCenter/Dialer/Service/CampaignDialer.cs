@@ -549,7 +549,7 @@ sealed class CampaignDialer(
             string externalId;
             try
             {
-                externalId = await gateway.PlaceCallAsync(new PlaceCallRequest("dialer-" + campaignId, call.Number, Reference: "dialer:" + call.Id), ct);
+                externalId = await gateway.PlaceCallAsync(new PlaceCallRequest(PlaceCallRequest.DialerQueuePrefix + campaignId, call.Number, Reference: "dialer:" + call.Id), ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

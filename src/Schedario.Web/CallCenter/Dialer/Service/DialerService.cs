@@ -102,8 +102,8 @@ public sealed class DialerService(
     /// <summary>A PBX event: wake the runner of the call's campaign (outbound calls the dialer placed carry its queue as extension).</summary>
     public Task WakeAsync(TelephonyCall call)
     {
-        if (call.Direction == CallDirection.Outbound && call.Extension is { } ext && ext.StartsWith("dialer-", StringComparison.Ordinal)
-            && int.TryParse(ext.AsSpan("dialer-".Length), out var id) && runners.TryGetValue(id, out var runner))
+        if (call.Direction == CallDirection.Outbound && call.Extension is { } ext && ext.StartsWith(PlaceCallRequest.DialerQueuePrefix, StringComparison.Ordinal)
+            && int.TryParse(ext.AsSpan(PlaceCallRequest.DialerQueuePrefix.Length), out var id) && runners.TryGetValue(id, out var runner))
             runner.Wake();
         else if (call.Direction == CallDirection.Outbound && call.CampaignEntryId is not null)
             foreach (var r in runners.Values) r.Wake();
