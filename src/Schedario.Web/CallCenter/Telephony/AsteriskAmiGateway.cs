@@ -58,6 +58,8 @@ public sealed class AsteriskAmiGateway(
         /// <summary>A dialer call: the line picked up, its answer waits for the dialplan's machine detection.</summary>
         public bool FromDialer { get; set; }
         public DateTime? PickedUpAt { get; set; }
+        /// <summary>1 once the answer was reported (the detection's event and its time-out may race).</summary>
+        public int AnswerReported;
         public string? FailCause { get; set; }
         public bool Ended { get; set; }
     }
@@ -422,14 +424,40 @@ public sealed class AsteriskAmiGateway(
         {
             // The line picked up; who picked up comes with SchedarioAmd. The answer is dated now: the
             // abandon grace runs from the person's "pronto", not from the end of the detection.
-            call.PickedUpAt ??= at;
+            if (call.PickedUpAt is null)
+            {
+                call.PickedUpAt = at;
+                _ = AmdTimeoutAsync(call);
+            }
             return;
         }
+        if (Interlocked.Exchange(ref call.AnswerReported, 1) == 1) return;
         at = call.PickedUpAt ?? at;
         call.AnsweredAt = at;
         // Inbound: the leg that answered is the operator's phone. Outbound: it is the customer's line.
         if (call.Direction == CallDirection.Inbound && ExtensionOf(channel) is { } extension) call.Extension = extension;
         await Emit(call, TelephonyEventKind.Answered, at, cause: machine ? "machine" : null);
+    }
+
+    /// <summary>
+    /// No SchedarioAmd in time (a dialplan without the UserEvent, or AMD stuck): the call is reported answered
+    /// by a person, dated when it picked up, so the dialer connects it or ends and counts it as abandoned.
+    /// Never a silent call nobody counts.
+    /// </summary>
+    async Task AmdTimeoutAsync(AmiCall call)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Options.DialerAmdTimeoutSeconds), clock);
+            if (call.Ended || call.AnsweredAt is not null) return;
+            log.LogWarning("Dialer call {CallId}: no SchedarioAmd event {Seconds} s after the answer; counted as a person. Check the {Context} dialplan (docs/operations.md) or set Telephony:Asterisk:DialerAmd=false",
+                call.Id, Options.DialerAmdTimeoutSeconds, Options.DialerAnsweredContext);
+            await Answered(call, null, new AmiMessage(), detected: true);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Reporting the answer of dialer call {CallId} after the detection's time-out failed", call.Id);
+        }
     }
 
     async Task Ended(AmiCall call, string cause, AmiMessage m)

@@ -84,6 +84,9 @@ public sealed class AsteriskOptions
     /// line picked up. Off: every answer is a person's, reported when the line picks up.
     /// </summary>
     public bool DialerAmd { get; set; } = true;
+    /// <summary>With <see cref="DialerAmd"/> on, an answer whose SchedarioAmd has not come after this long counts as a
+    /// person's (above AMD()'s own total analysis time, 5 s by default in amd.conf).</summary>
+    public double DialerAmdTimeoutSeconds { get; set; } = 6;
     /// <summary>How long an outbound call rings the operator's phone before Asterisk gives up (Originate Timeout).</summary>
     public int OriginateTimeoutSeconds { get; set; } = 30;
     /// <summary>How long an action waits for its Response.</summary>

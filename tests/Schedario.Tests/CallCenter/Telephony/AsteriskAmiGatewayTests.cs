@@ -140,6 +140,34 @@ public sealed class AsteriskAmiGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dialer_call_whose_machine_detection_never_reports_counts_as_a_person_after_the_time_out()
+    {
+        await using var pbx = new FakeAmiServer(User, Secret);
+        var events = new RecordingSink();
+        using var g = new AsteriskAmiGateway(MsOptions.Create(new AsteriskOptions
+        {
+            Host = "127.0.0.1", Port = pbx.Port, Username = User, Secret = Secret, DialerAmdTimeoutSeconds = 0.5, ActionTimeoutSeconds = 5,
+        }), RecordingSink.Scopes(events), TimeProvider.System, NullLogger<AsteriskAmiGateway>.Instance);
+        await g.StartAsync(CancellationToken.None);
+        try
+        {
+            await g.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            var callId = await g.PlaceCallAsync(new PlaceCallRequest(PlaceCallRequest.DialerQueuePrefix + "7", "3339876540"));
+            await pbx.WaitForActionAsync("Originate");
+            // The dialplan has no UserEvent: without the time-out this would be a silent call nobody counts.
+            await pbx.ReplayAsync("dialer-1-picked-up.txt", new Dictionary<string, string> { ["ChannelId"] = callId });
+            var answered = (await events.WaitForAsync(2))[1];
+            Assert.Equal((Answered, callId, (string?)null, Unix(1772445013.4802)), (answered.Kind, answered.CallId, answered.Cause, answered.OccurredAt));
+
+            // A late verdict changes nothing: the answer was reported once.
+            await pbx.ReplayAsync("dialer-2-amd.txt", new Dictionary<string, string> { ["ChannelId"] = callId, ["AmdStatus"] = "MACHINE", ["AmdCause"] = "TOOLONG-5000" });
+            await Task.Delay(300);
+            Assert.Equal(2, events.Events.Count);
+        }
+        finally { await g.StopAsync(CancellationToken.None); }
+    }
+
+    [Fact]
     public async Task Without_machine_detection_a_dialer_call_is_answered_when_the_line_picks_up()
     {
         await using var pbx = new FakeAmiServer(User, Secret);
