@@ -212,26 +212,12 @@ namespace Schedario.Bench
             await env.UseAsync(async db =>
             {
                 var now = DateTime.UtcNow;
-                var customers = Enumerable.Range(0, entries).Select(i => new Customer
-                {
-                    Kind = CustomerKind.Person, Stage = LifecycleStage.Lead, LastName = $"N{i}", DisplayName = $"N{i}", SearchName = $"n{i}", SearchNameAlt = $"n{i}",
-                    MainPhone = PoolNumber(i), CreatedAt = now, CreatedBy = "bench", UpdatedAt = now, UpdatedBy = "bench",
-                }).ToList();
-                await Schedario.Web.Registry.Import.BulkWriter.InsertAsync(db, customers, default);
+                await Schedario.Web.Registry.Import.BulkWriter.InsertAsync(db, BenchLists.People(entries, "N", now), default);
                 // A do-not-call list as a real one looks: the opposition register's numbers, none of them in
                 // this pool, and every ListedEvery-th name of the pool, which Next must skip.
-                await db.Database.ExecuteSqlRawAsync(env.Provider == DatabaseProvider.Postgres
-                    ? """
-                      INSERT INTO do_not_call ("Number", "Source", "AddedAt", "AddedBy")
-                      SELECT '+39320' || lpad(g::text, 7, '0'), 'Register', {0}, 'bench' FROM generate_series(1, {1}) g
-                      """
-                    : """
-                      WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {1})
-                      INSERT INTO do_not_call ("Number", "Source", "AddedAt", "AddedBy")
-                      SELECT '+39320' || substr('0000000' || n, -7), 'Register', {0}, 'bench' FROM g
-                      """, now, RegisterSize);
+                await BenchLists.RegisterAsync(db, env.Provider, now, RegisterSize);
                 for (var i = 0; i < entries; i += ListedEvery)
-                    db.Add(new Schedario.Web.CallCenter.Compliance.DoNotCallNumber { Number = PoolNumber(i), Source = Schedario.Web.CallCenter.Compliance.DoNotCallSource.OptOut, AddedAt = now, AddedBy = "bench" });
+                    db.Add(new Schedario.Web.CallCenter.Compliance.DoNotCallNumber { Number = BenchLists.Phone(i), Source = Schedario.Web.CallCenter.Compliance.DoNotCallSource.OptOut, AddedAt = now, AddedBy = "bench" });
                 await db.SaveChangesAsync();
                 await db.Database.ExecuteSqlRawAsync("""
                     INSERT INTO campaign_entries ("CampaignId", "CustomerId", "State", "Attempts", "Priority", "CreatedAt", "Version")
@@ -293,8 +279,6 @@ namespace Schedario.Bench
         // 1 name in 1,000 listed after the fill (a register refresh mid-campaign; the wizard leaves listed
         // numbers out): Next walks past each of them on every claim. BENCH_LISTED_EVERY=100 for 1%.
         static readonly int ListedEvery = int.TryParse(Environment.GetEnvironmentVariable("BENCH_LISTED_EVERY"), out var n) ? n : 1000;
-
-        static string PoolNumber(int i) => $"+39333{i:D7}";
 
         /// <summary>One Next through the service as the app calls it (a scope per request), then the call ends: the entry closes.</summary>
         static async Task<long?> ClaimAndCloseAsync(BenchEnv env, int campaign, string me, Action? claimed = null)

@@ -29,22 +29,8 @@ static class DialerClaimCommand
         await env.UseAsync(async db =>
         {
             var now = DateTime.UtcNow;
-            var customers = Enumerable.Range(0, names).Select(i => new Customer
-            {
-                Kind = CustomerKind.Person, Stage = LifecycleStage.Lead, LastName = $"D{i}", DisplayName = $"D{i}", SearchName = $"d{i}", SearchNameAlt = $"d{i}",
-                MainPhone = $"+39333{i:D7}", CreatedAt = now, CreatedBy = "bench", UpdatedAt = now, UpdatedBy = "bench",
-            }).ToList();
-            await Schedario.Web.Registry.Import.BulkWriter.InsertAsync(db, customers, default);
-            await db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.Postgres
-                ? """
-                  INSERT INTO do_not_call ("Number", "Source", "AddedAt", "AddedBy")
-                  SELECT '+39320' || lpad(g::text, 7, '0'), 'Register', {0}, 'bench' FROM generate_series(1, {1}) g
-                  """
-                : """
-                  WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {1})
-                  INSERT INTO do_not_call ("Number", "Source", "AddedAt", "AddedBy")
-                  SELECT '+39320' || substr('0000000' || n, -7), 'Register', {0}, 'bench' FROM g
-                  """, now, register);
+            await Schedario.Web.Registry.Import.BulkWriter.InsertAsync(db, BenchLists.People(names, "D", now), default);
+            await BenchLists.RegisterAsync(db, provider, now, register);
             // Priorities 0–9 (the name's last digit), so the queue's order is not the insertion order.
             await db.Database.ExecuteSqlRawAsync("""
                 INSERT INTO campaign_entries ("CampaignId", "CustomerId", "State", "Attempts", "Priority", "CreatedAt", "Version")

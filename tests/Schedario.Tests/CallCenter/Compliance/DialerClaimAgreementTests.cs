@@ -115,21 +115,11 @@ public abstract class DialerClaimAgreementTests<TFixture>(TFixture fixture) : IC
         await db.Database.OpenConnectionAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
         var conn = db.Database.GetDbConnection();
-        await using var cmd = conn.CreateCommand();
-        cmd.Transaction = tx.GetDbTransaction();
-        cmd.CommandText = db.Provider == DatabaseProvider.Postgres ? DialerSql.ClaimPostgres : DialerSql.ClaimSqlite;
         var now = DateTime.UtcNow;
-        foreach (var (name, value) in new (string, object)[]
-                 {
-                     ("holder", "dialer:agreement"), ("until", now.AddMinutes(1)), ("now", now), ("cid", campaignId), ("max", maxAttempts),
-                     ("lockout", now.AddHours(-lockoutHours)), ("n", count),
-                 })
-        {
-            DbParameter p = cmd.CreateParameter();
-            p.ParameterName = "@" + name;
-            p.Value = value;
-            cmd.Parameters.Add(p);
-        }
+        await using var cmd = conn.CreateCommand(db.Provider == DatabaseProvider.Postgres ? DialerSql.ClaimPostgres : DialerSql.ClaimSqlite,
+            ("holder", "dialer:agreement"), ("until", now.AddMinutes(1)), ("now", now), ("cid", campaignId), ("max", maxAttempts),
+            ("lockout", now.AddHours(-lockoutHours)), ("n", count));
+        cmd.Transaction = tx.GetDbTransaction();
         var ids = new List<long>();
         await using (var reader = await cmd.ExecuteReaderAsync())
             while (await reader.ReadAsync()) ids.Add(reader.GetInt64(0));
@@ -144,31 +134,11 @@ public sealed class DialerClaimAgreementTests_Postgres(PostgresAppFixture f) : D
     [Fact]
     public async Task Each_queue_is_read_in_index_order_with_the_probes_per_name()
     {
-        await using var scope = App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SchedarioDb>();
-        await db.Database.OpenConnectionAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        // Sorts and sequential scans priced out: a Sort left in the names-to-call queue means its index
-        // cannot give the order, and the claim would probe and sort every due name of the campaign.
-        await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_sort = off; SET LOCAL enable_seqscan = off");
-        await using var cmd = db.Database.GetDbConnection().CreateCommand();
-        cmd.Transaction = tx.GetDbTransaction();
-        cmd.CommandText = "EXPLAIN " + DialerSql.ClaimPostgres;
         var now = DateTime.UtcNow;
-        foreach (var (name, value) in new (string, object)[]
-                 {
-                     ("holder", "dialer:plan"), ("until", now), ("now", now), ("cid", 1), ("max", 5), ("lockout", now), ("n", 10),
-                 })
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@" + name;
-            p.Value = value;
-            cmd.Parameters.Add(p);
-        }
-        var lines = new List<string>();
-        await using (var reader = await cmd.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
-        var plan = string.Join("\n", lines);
+        // A Sort left in the names-to-call queue means its index cannot give the order, and the claim
+        // would probe and sort every due name of the campaign.
+        var plan = await QueryPlans.ExplainWithoutSortsAsync(App.Services, DialerSql.ClaimPostgres,
+            ("holder", "dialer:plan"), ("until", now), ("now", now), ("cid", 1), ("max", 5), ("lockout", now), ("n", 10));
         var queue = plan.IndexOf("IX_campaign_entries_dialer_queue", StringComparison.Ordinal);
         Assert.True(queue > 0, plan);
         // Between the queue's row lock and its index scan: no Sort.
@@ -178,6 +148,5 @@ public sealed class DialerClaimAgreementTests_Postgres(PostgresAppFixture f) : D
         Assert.DoesNotContain("Anti Join", plan);
         Assert.DoesNotContain("Hash", plan.Replace("HashAggregate", ""));
         Assert.Contains("PK_do_not_call", toCall);
-        await tx.RollbackAsync();
     }
 }

@@ -31,6 +31,17 @@ public sealed class AsteriskAmiGatewayTests : IAsyncLifetime
         await server.DisposeAsync();
     }
 
+    /// <summary>A second gateway with settings of its own, on its own fake PBX, logged in.</summary>
+    static async Task<AsteriskAmiGateway> StartGatewayAsync(FakeAmiServer pbx, RecordingSink events, Action<AsteriskOptions> configure)
+    {
+        var options = new AsteriskOptions { Host = "127.0.0.1", Port = pbx.Port, Username = User, Secret = Secret, ActionTimeoutSeconds = 5 };
+        configure(options);
+        var g = new AsteriskAmiGateway(MsOptions.Create(options), RecordingSink.Scopes(events), TimeProvider.System, NullLogger<AsteriskAmiGateway>.Instance);
+        await g.StartAsync(CancellationToken.None);
+        await g.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        return g;
+    }
+
     static DateTime Unix(double seconds) => DateTime.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
 
     [Fact]
@@ -144,14 +155,9 @@ public sealed class AsteriskAmiGatewayTests : IAsyncLifetime
     {
         await using var pbx = new FakeAmiServer(User, Secret);
         var events = new RecordingSink();
-        using var g = new AsteriskAmiGateway(MsOptions.Create(new AsteriskOptions
-        {
-            Host = "127.0.0.1", Port = pbx.Port, Username = User, Secret = Secret, DialerAmdTimeoutSeconds = 0.5, ActionTimeoutSeconds = 5,
-        }), RecordingSink.Scopes(events), TimeProvider.System, NullLogger<AsteriskAmiGateway>.Instance);
-        await g.StartAsync(CancellationToken.None);
+        using var g = await StartGatewayAsync(pbx, events, o => o.DialerAmdTimeoutSeconds = 0.5);
         try
         {
-            await g.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
             var callId = await g.PlaceCallAsync(new PlaceCallRequest(PlaceCallRequest.DialerQueuePrefix + "7", "3339876540"));
             await pbx.WaitForActionAsync("Originate");
             // The dialplan has no UserEvent: without the time-out this would be a silent call nobody counts.
@@ -172,14 +178,9 @@ public sealed class AsteriskAmiGatewayTests : IAsyncLifetime
     {
         await using var pbx = new FakeAmiServer(User, Secret);
         var events = new RecordingSink();
-        using var plain = new AsteriskAmiGateway(MsOptions.Create(new AsteriskOptions
-        {
-            Host = "127.0.0.1", Port = pbx.Port, Username = User, Secret = Secret, DialerAmd = false, ActionTimeoutSeconds = 5,
-        }), RecordingSink.Scopes(events), TimeProvider.System, NullLogger<AsteriskAmiGateway>.Instance);
-        await plain.StartAsync(CancellationToken.None);
+        using var plain = await StartGatewayAsync(pbx, events, o => o.DialerAmd = false);
         try
         {
-            await plain.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
             var callId = await plain.PlaceCallAsync(new PlaceCallRequest(PlaceCallRequest.DialerQueuePrefix + "7", "3339876540"));
             await pbx.WaitForActionAsync("Originate");
             await pbx.ReplayAsync("dialer-1-picked-up.txt", new Dictionary<string, string> { ["ChannelId"] = callId });
