@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Schedario.Web.Campaigns;
 using Schedario.Web.Data;
 using Schedario.Web.Registry;
 
@@ -33,4 +34,11 @@ static class BenchLists
               INSERT INTO do_not_call ("Number", "Source", "AddedAt", "AddedBy")
               SELECT '+39320' || substr('0000000' || n, -7), 'Register', {0}, 'bench' FROM g
               """, now, count);
+
+    /// <summary>The campaign's entries whose main phone is on the do-not-call list: the driver checks none was served.</summary>
+    public static async Task<HashSet<long>> ListedEntryIdsAsync(SchedarioDb db, int campaign) =>
+        (await (from e in db.CampaignEntries()
+                join c in db.Set<Customer>() on e.CustomerId equals c.Id
+                where e.CampaignId == campaign && db.Set<Schedario.Web.CallCenter.Compliance.DoNotCallNumber>().Any(d => d.Number == c.MainPhone)
+                select e.Id).ToListAsync()).ToHashSet();
 }

@@ -263,11 +263,7 @@ namespace Schedario.Bench
             double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
             var all = claimed.Concat(warm).ToList();
             var doubles = all.Count - all.Distinct().Count();
-            var listedIds = (await env.UseAsync(db =>
-                (from e in db.CampaignEntries()
-                 join c in db.Set<Customer>() on e.CustomerId equals c.Id
-                 where e.CampaignId == campaign && db.Set<Schedario.Web.CallCenter.Compliance.DoNotCallNumber>().Any(d => d.Number == c.MainPhone)
-                 select e.Id).ToListAsync())).ToHashSet();
+            var listedIds = await env.UseAsync(db => BenchLists.ListedEntryIdsAsync(db, campaign));
             var listedServed = all.Count(listedIds.Contains);
             Console.WriteLine($"next ({env.Provider}, {(rate > 0 ? $"paced {rate}/s" : "flat out")}): {claimed.Count:N0} claims in {wall.Elapsed.TotalSeconds:F1} s = {claimed.Count / wall.Elapsed.TotalSeconds:F0} claims/s " +
                               $"(each followed by a close); p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {sorted[^1]:F1} ms; " +

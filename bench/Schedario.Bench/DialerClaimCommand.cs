@@ -83,11 +83,7 @@ static class DialerClaimCommand
             countTimes.AddMs(countMs);
             claimed.AddRange(ids);
         }
-        var listedIds = (await env.UseAsync(db =>
-            (from e in db.CampaignEntries()
-             join c in db.Set<Customer>() on e.CustomerId equals c.Id
-             where e.CampaignId == campaign && db.Set<Schedario.Web.CallCenter.Compliance.DoNotCallNumber>().Any(d => d.Number == c.MainPhone)
-             select e.Id).ToListAsync())).ToHashSet();
+        var listedIds = await env.UseAsync(db => BenchLists.ListedEntryIdsAsync(db, campaign));
         var listedClaimed = claimed.Count(listedIds.Contains);
         var doubles = claimed.Count - claimed.Distinct().Count();
         Console.WriteLine($"dialer claim ({provider}, {batch} names a claim): p50 {claimTimes.Percentile(50):F2} ms, p95 {claimTimes.Percentile(95):F2} ms, " +
