@@ -178,17 +178,23 @@ public sealed class EntryDialability(SchedarioDb db, TimeProvider clock, Complia
     public static string? NumberToDial(string? mainPhone) => DoNotCallService.Normalize(mainPhone);
 
     /// <summary>
-    /// A condition for the dialer's claim statement (SQLite and PostgreSQL alike): true when the number
-    /// <paramref name="numberSql"/> (a SQL expression of an E.164 number, e.g. <c>c."MainPhone"</c>) is on
+    /// The dialer claim statement's number rules (<c>DialerSql</c>, SQLite and PostgreSQL alike): true when the
+    /// number <paramref name="numberSql"/> (a SQL expression of an E.164 number, e.g. <c>c."MainPhone"</c>) is on
     /// no do-not-call row of any source and had no call abandoned after <paramref name="lockoutSinceParameter"/>
     /// (bind it to now − the campaign's <see cref="Campaign.AbandonLockoutHours"/>, UTC). Both probes are
     /// index lookups (the list's primary key; the abandoned calls' filtered index on number, end).
     /// The same rules as <see cref="Evaluate"/>'s do-not-call, opposition-register and abandon-lockout.
+    /// <paramref name="perRowProbes"/> (PostgreSQL) fences each probe with <c>OFFSET 0</c> so the planner keeps
+    /// it a lookup per name instead of an anti-join over the whole list (ADR 0019, 0020).
     /// </summary>
-    public static string NumberAllowedSql(string numberSql, string lockoutSinceParameter = "@lockoutSince") => $"""
-        (NOT EXISTS (SELECT 1 FROM do_not_call dnc WHERE dnc."Number" = {numberSql})
-         AND NOT EXISTS (SELECT 1 FROM dialer_calls abandoned WHERE abandoned."Number" = {numberSql} AND abandoned."Result" = 'Abandoned' AND abandoned."EndedAt" > {lockoutSinceParameter}))
-        """;
+    public static string NumberAllowedSql(string numberSql, string lockoutSinceParameter = "@lockoutSince", bool perRowProbes = false)
+    {
+        var fence = perRowProbes ? " OFFSET 0" : "";
+        return $"""
+            (NOT EXISTS (SELECT 1 FROM do_not_call dnc WHERE dnc."Number" = {numberSql}{fence})
+             AND NOT EXISTS (SELECT 1 FROM dialer_calls abandoned WHERE abandoned."Number" = {numberSql} AND abandoned."Result" = 'Abandoned' AND abandoned."EndedAt" > {lockoutSinceParameter}{fence}))
+            """;
+    }
 
     static string StateLabel(EntryState s) => s switch
     {

@@ -1,3 +1,5 @@
+using Schedario.Web.CallCenter.Compliance;
+
 namespace Schedario.Web.CallCenter.Dialer.Service;
 
 /// <summary>
@@ -9,8 +11,9 @@ namespace Schedario.Web.CallCenter.Dialer.Service;
 /// </summary>
 /// <remarks>
 /// Each queue is read in index order and stops at the names it needs (ADR 0020): the callbacks through
-/// their partial index, the names to call through <c>IX_campaign_entries_dialer_queue</c>. On PostgreSQL the
-/// phone and the three probes (do-not-call, abandon lockout, a call in flight) are per-name subplans behind
+/// their partial index, the names to call through <c>IX_campaign_entries_dialer_queue</c>. The number's rules
+/// (do-not-call, abandon lockout) are <see cref="EntryDialability.NumberAllowedSql"/>'s, the explanation's own.
+/// On PostgreSQL the phone and the probes (those two, and a call in flight) are per-name subplans behind
 /// <c>OFFSET 0</c> fences: as joins, the planner hashed customers ⋈ do_not_call and sorted every due name
 /// of the campaign on every claim, as Next's tiers once did (ADR 0019).
 /// </remarks>
@@ -28,8 +31,7 @@ static class DialerSql
             {phone}
             WHERE e."CampaignId" = @cid AND {queue}
               AND (e."LeaseUntil" IS NULL OR e."LeaseUntil" < @now)
-              AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d."Number" = c."MainPhone"{fence})
-              AND NOT EXISTS (SELECT 1 FROM dialer_calls a WHERE a."Number" = c."MainPhone" AND a."Result" = 'Abandoned' AND a."EndedAt" > @lockout{fence})
+              AND {EntryDialability.NumberAllowedSql("c.\"MainPhone\"", "@lockout", perRowProbes: postgres)}
               AND NOT EXISTS (SELECT 1 FROM dialer_calls f WHERE f."EntryId" = e."Id" AND f."State" <> 'Ended'{fence})
             """;
     }
