@@ -84,7 +84,12 @@ static class DialerLiveCommand
         services.AddTelephony(config);
         services.AddCallCenter(config);
         services.AddSingleton<TimeProvider>(clock);
-        services.AddLogging(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(b =>
+        {
+            b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }).SetMinimumLevel(LogLevel.Warning);
+            // DIALER_TRACE=1: every pacing decision of the runner (what it saw, θ, what it launched), to compare with the simulator's.
+            if (Environment.GetEnvironmentVariable("DIALER_TRACE") == "1") b.AddFilter(typeof(CampaignDialer).FullName, LogLevel.Debug);
+        });
         await using var sp = services.BuildServiceProvider();
 
         var ticks = new ConcurrentQueue<double>();

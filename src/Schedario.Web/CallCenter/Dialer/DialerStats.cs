@@ -55,6 +55,7 @@ public sealed class DialerStats
     /// <summary>Calls whose result was recorded (no priors).</summary>
     public long CallsLearned { get; private set; }
     public long TalksLearned { get; private set; }
+    public long WrapUpsLearned { get; private set; }
 
     /// <summary>A placed call ended ringing: answered by a person or a machine after
     /// <paramref name="seconds"/>, failed or rang out after <paramref name="seconds"/>.</summary>
@@ -80,6 +81,7 @@ public sealed class DialerStats
     {
         if (!double.IsFinite(seconds) || seconds < 0) return;
         _wrap.Add(seconds);
+        WrapUpsLearned++;
     }
 
     public double Rate(CallResult result)

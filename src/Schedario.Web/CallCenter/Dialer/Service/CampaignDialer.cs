@@ -47,6 +47,9 @@ sealed class CampaignDialer(
 
     public Task Completion => loop ?? Task.CompletedTask;
 
+    /// <summary>What this runner has learned of the campaign's calls (for the tests; not thread-safe).</summary>
+    internal DialerStats Learner => stats;
+
     public void Start() => loop = Task.Run(() => RunAsync(stop.Token));
 
     /// <summary>A PBX event for one of this node's calls: look now instead of at the next tick.</summary>
@@ -185,6 +188,10 @@ sealed class CampaignDialer(
                 Stats = stats,
             };
             decision = Pacer(campaign).Decide(snapshot);
+            if (log.IsEnabled(LogLevel.Debug))
+                log.LogDebug("Dialer of campaign {Campaign}: ready {Ready}, talking {Talking}, wrap-up {WrapUp}, ringing {Ringing}, waiting {Waiting}, window {Abandoned}/{Answered}, θ {Theta:0.0000} → launch {Launch} ({Hold})",
+                    campaignId, team.Ready, team.Talking.Length, team.WrapUp.Length, ringing.Length, snapshot.CallsWaiting, window.Abandoned, window.Answered,
+                    (pacer as PredictivePacer)?.Theta ?? double.NaN, decision.Launch, decision.Hold);
             if (decision.Launch > 0)
             {
                 var placed = await LaunchAsync(db, campaign, decision.Launch, ct);
@@ -252,12 +259,26 @@ sealed class CampaignDialer(
 
     readonly record struct Team(int Ready, int Preparing, double[] Talking, double[] WrapUp, int LoggedIn);
 
+    /// <summary>When each operator seen in wrap-up at the last look began it (to learn wrap-up lengths).</summary>
+    Dictionary<string, DateTime> wrapUpSince = new(StringComparer.Ordinal);
+
     /// <summary>The operators who joined the campaign with the bar open; paused ones are not counted.</summary>
     async Task<Team> TeamAsync(SchedarioDb db, DateTime now, CancellationToken ct)
     {
         var rows = await db.OperatorPresence().AsNoTracking()
             .Where(p => p.DialerCampaignId == campaignId && p.BarOpenUntil > now && p.State != OperatorState.Offline && p.State != OperatorState.Paused)
-            .Select(p => new { p.State, p.StateSince }).ToListAsync(ct);
+            .Select(p => new { p.UserId, p.State, p.StateSince }).ToListAsync(ct);
+        // Wrap-up lengths, learned as operators come out of it: the pacer plans on them (how soon an operator
+        // who just hung up takes the next call). Only a wrap-up seen at the last look and ready now counts,
+        // so a pause or a closed bar in between never passes for a long wrap-up.
+        var seen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var r in rows)
+        {
+            if (r.State == OperatorState.WrapUp) seen[r.UserId] = r.StateSince;
+            else if (r.State == OperatorState.Ready && wrapUpSince.TryGetValue(r.UserId, out var since) && r.StateSince >= since)
+                stats.RecordWrapUp((r.StateSince - since).TotalSeconds);
+        }
+        wrapUpSince = seen;
         return new Team(
             rows.Count(r => r.State == OperatorState.Ready),
             rows.Count(r => r.State == OperatorState.Ringing),

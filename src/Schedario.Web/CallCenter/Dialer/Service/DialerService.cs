@@ -34,6 +34,9 @@ public sealed class DialerService(
     /// <summary>The campaigns this node is dialing now (tests, diagnostics).</summary>
     public IReadOnlyCollection<int> RunningCampaigns => runners.Keys.ToList();
 
+    /// <summary>The learner of the campaign's runner on this node, if it runs here (for the tests).</summary>
+    internal DialerStats? LearnerOf(int campaignId) => runners.TryGetValue(campaignId, out var r) ? r.Learner : null;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Schedario.Tests.Campaigns;
 using Schedario.Tests.Infrastructure;
 using Schedario.Web.CallCenter.Compliance;
@@ -54,9 +55,19 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
         var firstCall = calls.Single(c => c.OperatorUserId == first.Id);
         Assert.Equal(HttpStatusCode.NoContent, (await first.Client.PostAsync("/api/v1/phone-bar/hangup", null)).StatusCode);
         await WaitForAsync(first.Client, "WrapUp");
+        var learner = fixture.Factory.Services.GetRequiredService<DialerService>().LearnerOf(campaign.Id);
+        Assert.NotNull(learner);
+        Assert.Equal(0, learner.WrapUpsLearned);
+        var wrapUp = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(300); // a few of the runner's 50 ms looks see the operator in wrap-up
         var close = await first.Client.PostAsJsonAsync($"/api/v1/campaign-entries/{firstCall.EntryId}/close", new { outcomeCode = "NON INTERESSATO" });
         Assert.True(close.IsSuccessStatusCode, await close.Content.ReadAsStringAsync());
         await WaitForAsync(first.Client, "Ready");
+        // The runner learned how long that wrap-up took (the pacer plans the next calls on it): one more
+        // sample, far under the 15 s it assumes before it has seen any.
+        for (var i = 0; i < 100 && learner.WrapUpsLearned == 0; i++) await Task.Delay(50);
+        Assert.Equal(1, learner.WrapUpsLearned);
+        Assert.True(learner.MeanWrapUp < 15, $"learned wrap-up mean {learner.MeanWrapUp:0.0} s after one of at most {wrapUp.Elapsed.TotalSeconds:0.0} s");
         var ended = await kit.WaitForCallsAsync(campaign.Id, c => c.Any(x => x.Id == firstCall.Id && x.State == DialerCallState.Ended), "talked call ended");
         Assert.Equal(DialerCallResult.Talked, ended.Single(x => x.Id == firstCall.Id).Result);
 
