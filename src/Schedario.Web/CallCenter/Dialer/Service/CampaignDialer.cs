@@ -128,6 +128,17 @@ sealed class CampaignDialer(
             stats.RecordResult(ToCallResult(d.Result), seconds);
             if (d is { Result: DialerCallResult.Talked, ConnectedAt: { } c, EndedAt: { } e }) stats.RecordTalk((e - c).TotalSeconds);
         }
+        // Wrap-ups: from the end of each recent talk to the operator's close of that name on the desk.
+        var wrapUps = await (
+            from d in db.DialerCalls().AsNoTracking()
+            where d.CampaignId == campaignId && d.Result == DialerCallResult.Talked && d.EndedAt != null && d.OperatorUserId != null
+            orderby d.Id descending
+            select new { d.Id, d.EndedAt, Closed = db.Calls().Where(c => c.EntryId == d.EntryId && c.OperatorUserId == d.OperatorUserId && c.EndedAt >= d.EndedAt)
+                .OrderBy(c => c.EndedAt).Select(c => (DateTime?)c.EndedAt).FirstOrDefault() })
+            .Take(500).ToListAsync(ct);
+        foreach (var w in Enumerable.Reverse(wrapUps))
+            if (w is { Closed: { } closed, EndedAt: { } talkEnd } && closed - talkEnd < TimeSpan.FromMinutes(15))
+                stats.RecordWrapUp((closed - talkEnd).TotalSeconds);
     }
 
     static CallResult ToCallResult(DialerCallResult r) => r switch

@@ -74,6 +74,23 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
         await kit.StopAsync(campaign.Id);
         Assert.False((await kit.StatusAsync(campaign.Id)).Active);
         await ops[1].Client.PostAsync("/api/v1/phone-bar/hangup", null);
+
+        // Started again (tomorrow morning, or on another node): the new runner starts from the campaign's
+        // history, wrap-ups included (the talk's end to the desk's close), not from its priors.
+        var dialer = fixture.Factory.Services.GetRequiredService<DialerService>();
+        for (var i = 0; i < 200 && dialer.RunningCampaigns.Contains(campaign.Id); i++) await Task.Delay(50);
+        Assert.DoesNotContain(campaign.Id, dialer.RunningCampaigns);
+        await kit.StartAsync(campaign.Id);
+        DialerStats? warmed = null;
+        for (var i = 0; i < 200 && (warmed is null || warmed.WrapUpsLearned == 0); i++)
+        {
+            await Task.Delay(50);
+            warmed = dialer.LearnerOf(campaign.Id);
+        }
+        Assert.NotNull(warmed);
+        Assert.Equal(1, warmed.WrapUpsLearned);
+        Assert.True(warmed.TalksLearned >= 1);
+        await kit.StopAsync(campaign.Id);
     }
 
     [Fact]
