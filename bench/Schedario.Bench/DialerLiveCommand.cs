@@ -133,6 +133,15 @@ static class DialerLiveCommand
             var heartbeat = HeartbeatAsync(sp, clock, bots, botsStop.Token);
             var botTasks = bots.Select(b => b.RunAsync(sp, clock, fates, botsStop.Token)).ToList();
 
+            // The calling day ends with the measured window, as the simulator's day does: the pacer spends its
+            // abandon budget over the same horizon (without it, it would plan to midnight and a 40-minute run
+            // would measure a slice of a longer day). Not across a local midnight: then it calls until midnight.
+            var localStart = clock.GetLocalNow().DateTime;
+            var localEnd = localStart.AddMinutes(wallMinutes * speed);
+            if (localEnd.Date == localStart.Date)
+                await UseAsync(sp, db => db.Campaigns().Where(c => c.Id == campaignId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.CallTo, TimeOnly.FromDateTime(localEnd))));
+            else Console.WriteLine("the run crosses local midnight: the campaign calls until midnight, the pacer plans to then");
             await using (var scope = sp.CreateAsyncScope())
                 await scope.ServiceProvider.GetRequiredService<DialerControl>().StartAsync(campaignId, "bench");
             var t0 = clock.GetUtcNow().UtcDateTime;
