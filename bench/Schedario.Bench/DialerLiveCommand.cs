@@ -42,7 +42,8 @@ namespace Schedario.Bench;
 /// The numbers: entry i of the list is number i of <see cref="DialerModel.Fate"/> for the seed, so the service
 /// meets the same people as the simulator's day of the same seed (common random numbers): its result is set
 /// on the PBX (<see cref="SimulatedPbx.SetOutcome"/>), its talk and wrap-up are what the bot who gets it does.
-/// The PBX rings a fixed time (it has no per-number ring), so the simulator is run with the ring's sd at 0.
+/// Each number rings the model's own time for it before its outcome (<see cref="SimulatedPbx.SetOutcome"/> with a
+/// time), so the service meets the rings the simulator's day has: the headline model, ring sd included.
 /// </para>
 /// </summary>
 static class DialerLiveCommand
@@ -58,7 +59,7 @@ static class DialerLiveCommand
         var names = (int)Arg(4, 20_000);
         var seed = (int)Arg(5, 1);
         var tickMs = (int)Math.Max(5, Arg(6, Math.Round(250 / speed)));
-        var model = new DialerModel { Operators = operators, AnswerRate = 0.25, MachineRate = 0.05, FastFailRate = 0.10, RingSdSeconds = 0, Seed = seed };
+        var model = new DialerModel { Operators = operators, AnswerRate = 0.25, MachineRate = 0.05, FastFailRate = 0.10, Seed = seed };
 
         Console.WriteLine($"dialer-live: {operators} operator bots, {wallMinutes} wall minutes at ×{speed} (= {wallMinutes * speed:0} simulated minutes), {names:N0} names, seed {seed}, runner tick {tickMs} ms wall (= {tickMs * speed:0} simulated ms)");
         Machine.Print();
@@ -227,7 +228,7 @@ static class DialerLiveCommand
                 CallResult.Machine => SimulatedOutcome.Machine,
                 CallResult.Failed => SimulatedOutcome.Failed,
                 _ => SimulatedOutcome.NoAnswer,
-            });
+            }, fate.RingSeconds);
         }
         await using (var scope = sp.CreateAsyncScope())
             await Schedario.Web.Registry.Import.BulkWriter.InsertAsync(scope.ServiceProvider.GetRequiredService<SchedarioDb>(), customers, default);

@@ -41,6 +41,8 @@ public sealed class SimulatedPbx(
 
     readonly ConcurrentDictionary<string, SimCall> calls = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, SimulatedOutcome> outcomes = new(StringComparer.Ordinal);
+    /// <summary>Seconds to the outcome of calls to a number, over the options' times (<see cref="SetOutcome"/>).</summary>
+    readonly ConcurrentDictionary<string, double> outcomeAfter = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<Task, byte> inFlight = new();
 
     /// <summary>Makes an inbound call ring: from <paramref name="caller"/> to the <paramref name="called"/> number. Returns the call id.</summary>
@@ -78,6 +80,7 @@ public sealed class SimulatedPbx(
         var call = new SimCall(CallDirection.Outbound) { Extension = request.Extension.Trim() };
         calls[id] = call;
         var outcome = OutcomeFor(request.Number);
+        var after = AfterFor(request.Number);
         Task delivery;
         lock (call.Gate)
         {
@@ -85,11 +88,11 @@ public sealed class SimulatedPbx(
             var o = Options;
             call.Timer = outcome switch
             {
-                SimulatedOutcome.Answer => Schedule(o.AnswerAfterSeconds, () => Answer(id, call, call.Extension)),
-                SimulatedOutcome.NoAnswer => Schedule(o.RingOutSeconds, () => End(id, call, "no-answer")),
-                SimulatedOutcome.Busy => Schedule(o.FailAfterSeconds, () => End(id, call, "busy")),
-                SimulatedOutcome.Machine => Schedule(o.AnswerAfterSeconds, () => Answer(id, call, call.Extension, "machine")),
-                _ => Schedule(o.FailAfterSeconds, () => End(id, call, "failed")),
+                SimulatedOutcome.Answer => Schedule(after ?? o.AnswerAfterSeconds, () => Answer(id, call, call.Extension)),
+                SimulatedOutcome.NoAnswer => Schedule(after ?? o.RingOutSeconds, () => End(id, call, "no-answer")),
+                SimulatedOutcome.Busy => Schedule(after ?? o.FailAfterSeconds, () => End(id, call, "busy")),
+                SimulatedOutcome.Machine => Schedule(after ?? o.AnswerAfterSeconds, () => Answer(id, call, call.Extension, "machine")),
+                _ => Schedule(after ?? o.FailAfterSeconds, () => End(id, call, "failed")),
             };
         }
         log.LogDebug("Simulated outbound call {CallId} from {Extension} to {Number}: {Outcome}", id, request.Extension, request.Number, outcome);
@@ -111,14 +114,39 @@ public sealed class SimulatedPbx(
     public Task HangUpAsync(string callId, CancellationToken ct = default) =>
         calls.TryGetValue(callId, out var call) && End(callId, call, null) is { } delivery ? delivery.WaitAsync(ct) : Task.CompletedTask;
 
-    /// <summary>Fixes what outbound calls to <paramref name="number"/> do (as dialled or in E.164), over the configured rules.</summary>
-    public void SetOutcome(string number, SimulatedOutcome outcome)
+    /// <summary>Fixes what outbound calls to <paramref name="number"/> do (as dialled or in E.164), over the configured
+    /// rules; with <paramref name="afterSeconds"/>, also how long they ring before it happens (each number its own
+    /// ring, as people answer after different rings), over the options' times.</summary>
+    public void SetOutcome(string number, SimulatedOutcome outcome, double? afterSeconds = null)
     {
-        outcomes[number.Trim()] = outcome;
-        if (PhoneNormalizer.TryNormalize(number, out var e164)) outcomes[e164] = outcome;
+        if (afterSeconds is { } a && (!double.IsFinite(a) || a < 0)) throw new ArgumentOutOfRangeException(nameof(afterSeconds), a, "Seconds to the outcome must be 0 or more.");
+        foreach (var key in Keys(number))
+        {
+            outcomes[key] = outcome;
+            if (afterSeconds is { } seconds) outcomeAfter[key] = seconds;
+            else outcomeAfter.TryRemove(key, out _);
+        }
     }
 
-    public void ClearOutcomes() => outcomes.Clear();
+    public void ClearOutcomes()
+    {
+        outcomes.Clear();
+        outcomeAfter.Clear();
+    }
+
+    static IEnumerable<string> Keys(string number)
+    {
+        var raw = number.Trim();
+        yield return raw;
+        if (PhoneNormalizer.TryNormalize(number, out var e164) && e164 != raw) yield return e164;
+    }
+
+    double? AfterFor(string number)
+    {
+        foreach (var key in Keys(number))
+            if (outcomeAfter.TryGetValue(key, out var seconds)) return seconds;
+        return null;
+    }
 
     /// <summary>What an outbound call to this number will do: <see cref="SetOutcome"/>, then the options' number map, then the longest matching suffix, then the default.</summary>
     public SimulatedOutcome OutcomeFor(string number)

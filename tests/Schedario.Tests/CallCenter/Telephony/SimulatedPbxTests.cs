@@ -113,6 +113,33 @@ public sealed class SimulatedPbxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_number_can_ring_its_own_time_before_its_outcome()
+    {
+        // People answer after different rings: the dialer bench gives each number the model's own ring.
+        pbx.SetOutcome("3331111111", SimulatedOutcome.Answer, afterSeconds: 17.5);
+        pbx.SetOutcome("+39 333 2222222", SimulatedOutcome.NoAnswer, afterSeconds: 8);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pbx.SetOutcome("3333333333", SimulatedOutcome.Answer, afterSeconds: -1));
+        var late = await pbx.PlaceCallAsync(new PlaceCallRequest("202", "+393331111111"));
+        var short_ = await pbx.PlaceCallAsync(new PlaceCallRequest("203", "3332222222"));
+        var usual = await pbx.PlaceCallAsync(new PlaceCallRequest("204", "3334444444"));
+
+        await Advance(5);
+        Assert.Equal((Answered, usual), (sink.Events[^1].Kind, sink.Events[^1].CallId)); // the options' 5 s
+        await Advance(3);
+        Assert.Equal((HungUp, short_, "no-answer"), (sink.Events[^1].Kind, sink.Events[^1].CallId, sink.Events[^1].Cause));
+        await Advance(9.4);
+        Assert.NotEqual(late, sink.Events[^1].CallId);
+        await Advance(0.1);
+        Assert.Equal((Answered, late, Start.AddSeconds(17.5).UtcDateTime), (sink.Events[^1].Kind, sink.Events[^1].CallId, sink.Events[^1].OccurredAt));
+
+        // Set again without a time: the options' times again.
+        pbx.SetOutcome("3331111111", SimulatedOutcome.Answer);
+        await pbx.PlaceCallAsync(new PlaceCallRequest("205", "3331111111"));
+        await Advance(5);
+        Assert.Equal((Answered, "205"), (sink.Events[^1].Kind, sink.Events[^1].Extension));
+    }
+
+    [Fact]
     public async Task Hanging_up_a_ringing_outbound_call_cancels_it_and_its_timer()
     {
         var id = await pbx.PlaceCallAsync(new PlaceCallRequest("202", "3331234567"));
