@@ -151,14 +151,12 @@ public sealed class SimulatedPbx(
     /// <summary>What an outbound call to this number will do: <see cref="SetOutcome"/>, then the options' number map, then the longest matching suffix, then the default.</summary>
     public SimulatedOutcome OutcomeFor(string number)
     {
-        var raw = number.Trim();
-        var e164 = PhoneNormalizer.TryNormalize(raw, out var n) ? n : raw;
-        foreach (var key in new[] { raw, e164 })
+        foreach (var key in Keys(number))
         {
             if (outcomes.TryGetValue(key, out var o)) return o;
             if (Options.OutcomeByNumber.TryGetValue(key, out o)) return o;
         }
-        var digits = new string(raw.Where(char.IsDigit).ToArray());
+        var digits = new string(number.Trim().Where(char.IsDigit).ToArray());
         var best = Options.OutcomeBySuffix.Where(kv => kv.Key.Length > 0 && digits.EndsWith(kv.Key, StringComparison.Ordinal))
             .OrderByDescending(kv => kv.Key.Length).Select(kv => (SimulatedOutcome?)kv.Value).FirstOrDefault();
         return best ?? Options.DefaultOutcome;
