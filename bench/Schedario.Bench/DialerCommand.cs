@@ -58,7 +58,7 @@ static class DialerCommand
         $"model: {m.DayHours} h day; person answers after lognormal ring mean {m.RingMeanSeconds} s sd {m.RingSdSeconds} s (2..{m.RingOutSeconds - 1} s); " +
         $"no answer rings out at {m.RingOutSeconds} s; fast fail {m.FastFailRate:P0} in 1-5 s; machine {m.MachineRate:P0} (detected {m.MachineDetectSeconds} s after answer); " +
         $"talk lognormal mean {m.TalkMeanSeconds} s sd {m.TalkSdSeconds} s; wrap-up lognormal mean {m.WrapUpMeanSeconds} s sd {m.WrapUpSdSeconds} s; " +
-        $"abandon after {m.AbandonAfterSeconds} s, limit {m.AbandonLimit:P0}; manual {m.ManualDialSeconds} s, preview {m.PreviewSeconds} s; power 2.0 lines per ready operator; " +
+        $"abandon after {m.AbandonAfterSeconds} s, limit {m.AbandonLimit:P0}; predictive may hang up a call unanswered after {(m.HangUpAfterSeconds is { } hu ? hu + " s of ringing" : "never")}; manual {m.ManualDialSeconds} s, preview {m.PreviewSeconds} s; power 2.0 lines per ready operator; " +
         "VICIdial-style: ADAPT_TAPERED, start 1.0, max 3.0, intensity 0, available-only tally off, offset 0, update 15 s, averages over 60 s");
 
     sealed record Point(int Operators, double AnswerRate, Dictionary<SimulatedMode, DialerRunResult[]> Runs)
@@ -79,6 +79,9 @@ static class DialerCommand
             if (Environment.GetEnvironmentVariable("DIALER_TALK_SD") is { } sd) model = model with { TalkSdSeconds = double.Parse(sd, CultureInfo.InvariantCulture) };
             // DIALER_HOURS=1: a shorter day (is the cold start, while the pacer learns, what costs occupancy?).
             if (Environment.GetEnvironmentVariable("DIALER_HOURS") is { } h) model = model with { DayHours = double.Parse(h, CultureInfo.InvariantCulture) };
+            // DIALER_HANGUP_AFTER=off: calls ring until answered or rung out (the pacer never hangs up); a number: that minimum ring.
+            if (Environment.GetEnvironmentVariable("DIALER_HANGUP_AFTER") is { } hu)
+                model = model with { HangUpAfterSeconds = hu == "off" ? null : double.Parse(hu, CultureInfo.InvariantCulture) };
             results[i] = jobs[i].mode == SimulatedMode.Predictive && (PredictiveOverride() is not null || FixedTheta() is not null)
                 ? DialerSimulation.Run(model, new PredictivePacer(PredictiveOverride()) { FixedTheta = FixedTheta() })
                 : DialerSimulation.Run(model, jobs[i].mode);
@@ -117,6 +120,7 @@ static class DialerCommand
         Console.WriteLine($"predictive ÷ preview {F(pred / Talk(SimulatedMode.Preview), "0.00")}, ÷ manual {F(pred / Talk(SimulatedMode.Manual), "0.00")}, " +
             $"÷ VICIdial-style {F(pred / Talk(SimulatedMode.Vicidial), "0.00")}, ÷ power {F(pred / Talk(SimulatedMode.Power), "0.00")}, " +
             $"occupancy ÷ oracle {F(p.Mean(SimulatedMode.Predictive, x => x.Occupancy) / p.Mean(SimulatedMode.Oracle, x => x.Occupancy), "0.000")}");
+        Console.WriteLine($"predictive hung up while ringing: {F(p.Mean(SimulatedMode.Predictive, x => x.HungUp), "0")} calls / day, of which a person would have answered {F(p.Mean(SimulatedMode.Predictive, x => x.HungUpPersons), "0")}");
     }
 
     static void PrintTargets(Point p)

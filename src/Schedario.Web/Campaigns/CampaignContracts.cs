@@ -11,9 +11,11 @@ public sealed record CampaignDto(
     int RetryToCallMinutes, int RetryTechnicalMinutes, List<string> OperatorIds, int Version, DialingDto? Dialing = null);
 
 /// <summary>How the dialer service places a campaign's calls (issue 6). <c>mode</c>: preview | power | predictive;
-/// <c>abandonWindow</c>: day | rolling24h | days30 | campaign.</summary>
+/// <c>abandonWindow</c>: day | rolling24h | days30 | campaign. <c>hangUpAfterSeconds</c>: seconds a predictive call
+/// must ring before the dialer may hang it up unanswered, 0 = never.</summary>
 public sealed record DialingDto(string Mode, double LinesPerOperator, double AbandonLimitPercent, int AbandonAfterSeconds, string AbandonWindow,
-    int AbandonLockoutHours, string AbandonMessage, bool Active, DateTime? StartedAt, string? StartedBy);
+    int AbandonLockoutHours, string AbandonMessage, bool Active, DateTime? StartedAt, string? StartedBy,
+    int HangUpAfterSeconds = CallCenter.Dialer.DialerRules.DefaultHangUpAfterSeconds);
 
 /// <summary>The dialing part of <see cref="CampaignInput"/>; a null field keeps the current value (the default on a new campaign).</summary>
 public sealed record DialingInput
@@ -25,6 +27,8 @@ public sealed record DialingInput
     public string? AbandonWindow { get; init; }
     public int? AbandonLockoutHours { get; init; }
     public string? AbandonMessage { get; init; }
+    /// <summary>0 (never) or 15–60.</summary>
+    public int? HangUpAfterSeconds { get; init; }
 }
 
 /// <summary>Body of POST and PUT /api/v1/campaigns. On PUT <see cref="Version"/> is required.</summary>

@@ -55,6 +55,10 @@ public sealed class Campaign
     /// <summary>Seconds a person who answered may wait for an operator before the call is ended with the message.</summary>
     public int AbandonAfterSeconds { get; set; } = 3;
     public CallCenter.Dialer.AbandonWindow AbandonWindow { get; set; } = CallCenter.Dialer.AbandonWindow.Day;
+    /// <summary>Seconds a predictive call must have rung before the dialer may hang it up unanswered, to spend
+    /// its lines where operators will be free (ADR 0021); 0 = never (calls ring until the network ends them).
+    /// At least <see cref="CallCenter.Dialer.DialerRules.MinHangUpAfterSeconds"/> otherwise.</summary>
+    public int HangUpAfterSeconds { get; set; } = CallCenter.Dialer.DialerRules.DefaultHangUpAfterSeconds;
     /// <summary>Hours a number whose call was abandoned is not dialed again.</summary>
     public int AbandonLockoutHours { get; set; } = 72;
     /// <summary>What the person hears when no operator is free (the PBX plays it; Asterisk: the prompt's name).</summary>

@@ -184,6 +184,8 @@ public sealed class CampaignService(SchedarioDb db, TimeProvider clock)
                 errors.Add("dialing.abandonLimitPercent", "Limite di chiamate abbandonate tra 0,1% e 3%.");
             if (dialing.AbandonAfterSeconds is < 1 or > 10) errors.Add("dialing.abandonAfterSeconds", "Attesa massima dell'operatore tra 1 e 10 secondi.");
             if (dialing.AbandonLockoutHours is < 0 or > 720) errors.Add("dialing.abandonLockoutHours", "Blocco dopo un abbandono tra 0 e 720 ore.");
+            if (dialing.HangUpAfterSeconds is { } hangUp && hangUp != 0 && (hangUp < CallCenter.Dialer.DialerRules.MinHangUpAfterSeconds || hangUp > CallCenter.Dialer.DialerRules.MaxHangUpAfterSeconds))
+                errors.Add("dialing.hangUpAfterSeconds", $"Squillo minimo prima di riagganciare: 0 (mai) oppure tra {CallCenter.Dialer.DialerRules.MinHangUpAfterSeconds} e {CallCenter.Dialer.DialerRules.MaxHangUpAfterSeconds} secondi.");
             if (dialing.AbandonMessage is { } m && (string.IsNullOrWhiteSpace(m) || m.Trim().Length > 500))
                 errors.Add("dialing.abandonMessage", "Messaggio obbligatorio, al massimo 500 caratteri.");
         }
@@ -213,6 +215,7 @@ public sealed class CampaignService(SchedarioDb db, TimeProvider clock)
         if (dialing?.AbandonLimitPercent is { } limit) c.AbandonLimitPercent = limit;
         if (dialing?.AbandonAfterSeconds is { } after) c.AbandonAfterSeconds = after;
         if (dialing?.AbandonLockoutHours is { } lockout) c.AbandonLockoutHours = lockout;
+        if (dialing?.HangUpAfterSeconds is { } hangUpAfter) c.HangUpAfterSeconds = hangUpAfter;
         if (dialing?.AbandonMessage is { } message) c.AbandonMessage = message.Trim();
         c.Operators.RemoveAll(o => !operators.Contains(o.UserId));
         foreach (var o in operators.Where(o => c.Operators.All(x => x.UserId != o))) c.Operators.Add(new CampaignOperator { CampaignId = c.Id, UserId = o });
@@ -223,7 +226,7 @@ public sealed class CampaignService(SchedarioDb db, TimeProvider clock)
         DayNames.Where((_, i) => c.CallingDays.HasFlag((CallingDays)(1 << i))).ToArray(), c.CallFrom, c.CallTo, c.MaxAttempts,
         c.RetryToCallMinutes, c.RetryTechnicalMinutes, c.Operators.Select(o => o.UserId).OrderBy(x => x).ToList(), c.Version,
         new DialingDto(Camel(c.DialMode.ToString()), c.LinesPerOperator, c.AbandonLimitPercent, c.AbandonAfterSeconds, Camel(c.AbandonWindow.ToString()),
-            c.AbandonLockoutHours, c.AbandonMessage, c.DialerActive, c.DialerStartedAt, c.DialerStartedBy));
+            c.AbandonLockoutHours, c.AbandonMessage, c.DialerActive, c.DialerStartedAt, c.DialerStartedBy, c.HangUpAfterSeconds));
 
     static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 

@@ -6,8 +6,10 @@ namespace Schedario.Web.CallCenter.Dialer;
 /// <summary>The window an abandon rate is measured over (the campaign chooses one).</summary>
 public enum AbandonWindow { Day, Rolling24h, Days30, Campaign }
 
-/// <summary>Where a dialer call is. Everything but <see cref="Ended"/> is "in flight": at most one per entry.</summary>
-public enum DialerCallState { Placing, Ringing, Waiting, Connected, Ended }
+/// <summary>Where a dialer call is. Everything but <see cref="Ended"/> is "in flight": at most one per entry.
+/// <see cref="HangingUp"/>: the dialer asked the PBX to end it unanswered and waits for the PBX's word (a person
+/// may have answered first).</summary>
+public enum DialerCallState { Placing, Ringing, Waiting, Connected, Ended, HangingUp }
 
 /// <summary>How a dialer call ended (None while in flight).</summary>
 public enum DialerCallResult { None, NoAnswer, Busy, Failed, Machine, Abandoned, Talked, NotPlaced }

@@ -30,6 +30,9 @@ public sealed record DialerModel
     public double DayHours { get; init; } = 8;
     public double AbandonAfterSeconds { get; init; } = 3;
     public double AbandonLimit { get; init; } = 0.03;
+    /// <summary>The campaign's setting: seconds a call must ring before the dialer may hang it up unanswered
+    /// (the product's default, 15 s); null = never, every call rings until it is answered or rings out.</summary>
+    public double? HangUpAfterSeconds { get; init; } = 15;
     /// <summary>Hand dialing per number in manual mode.</summary>
     public double ManualDialSeconds { get; init; } = 8;
     /// <summary>Reading the record in preview mode.</summary>

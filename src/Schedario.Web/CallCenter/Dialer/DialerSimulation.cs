@@ -21,7 +21,9 @@ public sealed record DialerRunResult(
     long Machines,
     double WorstHourAbandonRate,
     long Decisions,
-    double[] DecisionMicroseconds)
+    double[] DecisionMicroseconds,
+    long HungUp = 0,
+    long HungUpPersons = 0)
 {
     public double LoggedSeconds => Operators * Hours * 3600;
     public double TalkMinutesPerOperatorHour => TalkSeconds / 60 / (Operators * Hours);
@@ -132,6 +134,8 @@ public static class DialerSimulation
         readonly Operator[] _ops = new Operator[m.Operators];
         readonly List<SimCall> _calls = new(4096);
         readonly List<int> _ringing = new(256);
+        readonly List<int> _hangUpScratch = new(64);
+        internal long _hungUp, _hungUpPersons;
         readonly Queue<int> _ready = new();
         readonly Queue<int> _waiting = new();
         readonly double _end = m.DayHours * 3600;
@@ -174,7 +178,7 @@ public static class DialerSimulation
                 else if (_ops[i].State == OpState.WrapUp) _wrap += _end - _ops[i].Since;
             }
             return new DialerRunResult(pacer.Name, m.Operators, m.AnswerRate, m.Seed, m.DayHours, _talk, _wrap,
-                _calls.Count, _answered, _abandoned, _machines, WorstHour(), _decisions, [.. _decisionMicros]);
+                _calls.Count, _answered, _abandoned, _machines, WorstHour(), _decisions, [.. _decisionMicros], _hungUp, _hungUpPersons);
         }
 
         double WorstHour()
@@ -220,6 +224,7 @@ public static class DialerSimulation
                 WindowAbandoned = _abandoned,
                 AbandonLimit = m.AbandonLimit,
                 AbandonAfterSeconds = m.AbandonAfterSeconds,
+                HangUpAfterSeconds = m.HangUpAfterSeconds,
                 CallingTimeLeft = TimeSpan.FromSeconds(_end - _now),
                 Stats = stats,
             };
@@ -227,6 +232,7 @@ public static class DialerSimulation
             var decision = pacer.Decide(snapshot);
             if (measure) _decisionMicros.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
             _decisions++;
+            if (decision.HangUp > 0) HangUp(decision.HangUp);
             var launch = decision.Launch;
             if (pacer.BindsOperator)
             {
@@ -261,6 +267,28 @@ public static class DialerSimulation
             At(_now + fate.RingSeconds, Ev.Resolve, id);
         }
 
+        /// <summary>Hangs up the <paramref name="count"/> calls that have rung the shortest among those that
+        /// have rung at least the campaign's minimum: the contract of <see cref="PacingDecision.HangUp"/>.</summary>
+        void HangUp(int count)
+        {
+            var min = m.HangUpAfterSeconds ?? double.PositiveInfinity;
+            _hangUpScratch.Clear();
+            foreach (var id in _ringing)
+                if (_now - _calls[id].PlacedAt >= min) _hangUpScratch.Add(id);
+            _hangUpScratch.Sort((a, b) => _calls[b].PlacedAt.CompareTo(_calls[a].PlacedAt));
+            for (var k = 0; k < count && k < _hangUpScratch.Count; k++)
+            {
+                var id = _hangUpScratch[k];
+                StopRinging(id);
+                var c = _calls[id];
+                c.State = CallState.Done;
+                _calls[id] = c;
+                stats.RecordHungUp(_now - c.PlacedAt);
+                _hungUp++;
+                if (c.Fate.Result == CallResult.Person) _hungUpPersons++;
+            }
+        }
+
         void StopRinging(int id)
         {
             var c = _calls[id];
@@ -274,6 +302,7 @@ public static class DialerSimulation
 
         void Resolve(int id)
         {
+            if (_calls[id].State != CallState.Ringing) return; // hung up by the dialer
             StopRinging(id);
             var c = _calls[id];
             stats.RecordResult(c.Fate.Result, c.Fate.RingSeconds);

@@ -56,6 +56,8 @@ public sealed class DialerStats
     public long CallsLearned { get; private set; }
     public long TalksLearned { get; private set; }
     public long WrapUpsLearned { get; private set; }
+    /// <summary>Calls the dialer hung up while they rang (their result unknown).</summary>
+    public long HangUpsLearned { get; private set; }
 
     /// <summary>A placed call ended ringing: answered by a person or a machine after
     /// <paramref name="seconds"/>, failed or rang out after <paramref name="seconds"/>.</summary>
@@ -65,6 +67,31 @@ public sealed class DialerStats
         _resultWeight[(int)result] += 1;
         _resultTime[(int)result].Add(seconds);
         CallsLearned++;
+        var total = _resultWeight[0] + _resultWeight[1] + _resultWeight[2] + _resultWeight[3];
+        if (total > _resultCap)
+            for (var k = 0; k < Kinds; k++) _resultWeight[k] *= 0.5;
+    }
+
+    /// <summary>The dialer hung up a call that had rung <paramref name="seconds"/> unanswered. Its result is not
+    /// known, only that it would have come later: the call is shared among the results still possible then, in
+    /// proportion to how likely each is, and each share spread over that result's times beyond
+    /// <paramref name="seconds"/> (the self-consistent estimate: counting it as a ring-out, or dropping it,
+    /// would bias the rates, since the dialer chooses which calls to hang up).</summary>
+    public void RecordHungUp(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0) seconds = 0;
+        double alive = 0;
+        for (var k = 0; k < Kinds; k++) alive += _resultWeight[k] * _resultTime[k].Survival(seconds);
+        if (alive <= 1e-12) return;
+        Span<double> share = stackalloc double[Kinds];
+        for (var k = 0; k < Kinds; k++) share[k] = _resultWeight[k] * _resultTime[k].Survival(seconds) / alive;
+        for (var k = 0; k < Kinds; k++)
+        {
+            if (share[k] <= 0) continue;
+            _resultWeight[k] += share[k];
+            _resultTime[k].AddBeyond(seconds, share[k]);
+        }
+        HangUpsLearned++;
         var total = _resultWeight[0] + _resultWeight[1] + _resultWeight[2] + _resultWeight[3];
         if (total > _resultCap)
             for (var k = 0; k < Kinds; k++) _resultWeight[k] *= 0.5;
@@ -162,6 +189,36 @@ sealed class OnlineHistogram
         _weight[i] += w;
         _total += w;
         _sum += w * Math.Min(x, _weight.Length * _width);
+        _dirty = true;
+        if (_total > _cap)
+        {
+            for (var j = 0; j < _weight.Length; j++) _weight[j] *= 0.5;
+            _total *= 0.5;
+            _sum *= 0.5;
+        }
+    }
+
+    /// <summary>Adds <paramref name="w"/> spread over the times beyond <paramref name="x"/> in proportion to the
+    /// weight already there (at the last bin when nothing is).</summary>
+    public void AddBeyond(double x, double w)
+    {
+        var i0 = Math.Clamp((int)(x / _width), 0, _weight.Length - 1);
+        var part = Math.Clamp(1 - (x / _width - i0), 0, 1);
+        var tail = _weight[i0] * part;
+        for (var i = i0 + 1; i < _weight.Length; i++) tail += _weight[i];
+        if (tail <= 1e-12)
+        {
+            Add(Math.Max(x, (_weight.Length - 0.5) * _width), w);
+            return;
+        }
+        for (var i = i0; i < _weight.Length; i++)
+        {
+            var wi = w * (i == i0 ? _weight[i] * part : _weight[i]) / tail;
+            if (wi <= 0) continue;
+            _weight[i] += wi;
+            _total += wi;
+            _sum += wi * (i + 0.5) * _width;
+        }
         _dirty = true;
         if (_total > _cap)
         {

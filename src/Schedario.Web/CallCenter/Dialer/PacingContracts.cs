@@ -25,9 +25,11 @@ public enum PacingHold
     OutsideCallingHours,
 }
 
-/// <summary>What to do now: launch <see cref="Launch"/> new calls. <see cref="DialLevel"/> is calls in flight
+/// <summary>What to do now: launch <see cref="Launch"/> new calls, and hang up <see cref="HangUp"/> calls still
+/// ringing: those that have rung the shortest among the ones that have rung at least
+/// <see cref="PacingSnapshot.HangUpAfterSeconds"/> (never any other). <see cref="DialLevel"/> is calls in flight
 /// (ringing, waiting, connected) per operator after the launch, for the wallboard.</summary>
-public readonly record struct PacingDecision(int Launch, double DialLevel, PacingHold Hold)
+public readonly record struct PacingDecision(int Launch, double DialLevel, PacingHold Hold, int HangUp = 0)
 {
     public static PacingDecision None(PacingHold hold, double level = 0) => new(0, level, hold);
 }
@@ -66,6 +68,9 @@ public readonly ref struct PacingSnapshot
     public double AbandonLimit { get; init; } = 0.03;
     /// <summary>Seconds a person may wait for an operator before the call counts as abandoned.</summary>
     public double AbandonAfterSeconds { get; init; } = 3;
+    /// <summary>Seconds a call must have rung before the dialer may hang it up unanswered; null: never
+    /// (the call rings until the network ends it).</summary>
+    public double? HangUpAfterSeconds { get; init; }
     /// <summary>Time to the end of today's calling hours; null when not known.</summary>
     public TimeSpan? CallingTimeLeft { get; init; }
     /// <summary>The campaign's learned rates and durations (never the truth).</summary>
@@ -95,6 +100,17 @@ public interface IPacer
     TimeSpan OperatorLeadTime { get; }
 
     PacingDecision Decide(in PacingSnapshot s);
+}
+
+/// <summary>Limits of the dialer's campaign settings that come from calling rules.</summary>
+public static class DialerRules
+{
+    /// <summary>The shortest ring after which the dialer may hang up an unanswered call. Italy sets none (the
+    /// Garante's 2014 rules on silent calls are about answered calls); Ofcom (UK) and the FTC (US) ask for 15 s,
+    /// so no campaign may go under it.</summary>
+    public const int MinHangUpAfterSeconds = 15;
+    public const int MaxHangUpAfterSeconds = 60;
+    public const int DefaultHangUpAfterSeconds = 15;
 }
 
 /// <summary>The checks every pacer does first.</summary>

@@ -50,12 +50,25 @@ public sealed class PredictivePacer : IPacer
     const double GuardRestShare = 0.8;
     /// <summary>Abandons kept in hand under the limit itself.</summary>
     const double HardMargin = 3;
+    /// <summary>A call that has rung long enough is kept while its risk is under this many θ: a little more
+    /// than a new call may carry, since hanging it up wastes the ring it had (1.0–2.0 measured alike, 1.5
+    /// hangs up the fewest people for the same occupancy).</summary>
+    const double HangUpThetaFactor = 1.5;
+    /// <summary>Seconds ahead the hang-up pass looks: a call past the minimum ring that a person answers,
+    /// answers within a few seconds (the learned ring times end by ~24 s).</summary>
+    const double HangUpHorizon = 2;
 
-    readonly double[][] _dist = new double[Quantiles.Length][];
-    readonly int[] _count = new int[Quantiles.Length];
-    readonly int[] _offset = new int[Quantiles.Length];
+    // One distribution per quantile, and one more for the hang-up pass.
+    readonly double[][] _dist = new double[Quantiles.Length + 1][];
+    readonly int[] _count = new int[Quantiles.Length + 1];
+    readonly int[] _offset = new int[Quantiles.Length + 1];
     readonly double[] _tau = new double[Quantiles.Length];
     readonly double[] _newAnswerBy = new double[Quantiles.Length];
+    // The hang-up pass: its own distribution, and the ages of the calls that may be hung up (oldest first).
+    double[] _eligible = new double[16];
+    int _eligibleCount, _kept;
+    double _hangUpAfter = double.PositiveInfinity, _keptCutoff;
+    int _keptAtCutoff;
     double _lastNow = double.NaN;
     long _lastAnswered = -1, _lastAbandoned;
     // Calibration: abandons seen, and the abandons θ predicted (θ in force × answers), since this pacer started.
@@ -90,11 +103,14 @@ public sealed class PredictivePacer : IPacer
         var stats = s.Stats ?? throw new ArgumentException("The snapshot has no DialerStats.", nameof(s));
         var theta = Controller(s, stats);
         if (FixedTheta is { } fixedTheta) theta = Theta = fixedTheta;
-        if (PacingGuards.Check(s) is { } hold) return PacingDecision.None(hold);
+        // Calls already ringing are decided again even when nothing new may be dialed (operators gone to
+        // pause, the list or the calling hours over): those no one will be free for are better hung up.
+        var hangUp = ChooseHangUps(s, stats, theta * HangUpThetaFactor);
+        if (PacingGuards.Check(s) is { } hold) return PacingDecision.None(hold) with { HangUp = hangUp };
 
         var maxLines = (long)Math.Floor(Settings.MaxLinesPerOperator * s.OperatorsLoggedIn);
         var room = Math.Min(maxLines - s.CallsRinging - s.CallsWaiting, s.NumbersLeft);
-        if (room <= 0) return PacingDecision.None(PacingHold.LinesFull, PacingGuards.Level(s, 0));
+        if (room <= 0) return PacingDecision.None(PacingHold.LinesFull, PacingGuards.Level(s, 0)) with { HangUp = hangUp };
 
         var grace = s.AbandonAfterSeconds;
         var person = stats.PersonRate;
@@ -119,7 +135,43 @@ public sealed class PredictivePacer : IPacer
         var why = launch > 0 ? PacingHold.None
             : theta <= ThetaMin * 1.01 ? PacingHold.AbandonBudgetSpent
             : s.OperatorsReady == 0 ? PacingHold.NoReadyOperators : PacingHold.LinesFull;
-        return new PacingDecision(launch, PacingGuards.Level(s, launch), why);
+        return new PacingDecision(launch, PacingGuards.Level(s, launch) - hangUp / (double)Math.Max(1, s.OperatorsLoggedIn), why, hangUp);
+    }
+
+    /// <summary>
+    /// The calls that have rung long enough to be hung up are decided again, oldest first, as if each were
+    /// being launched now: kept while the risk that no operator is free for it, were it answered in the next
+    /// seconds, stays under the threshold; the rest (those that rang the shortest, the likeliest still to
+    /// answer) are hung up. Returns how many.
+    /// </summary>
+    int ChooseHangUps(in PacingSnapshot s, DialerStats stats, double threshold)
+    {
+        _hangUpAfter = s.HangUpAfterSeconds is { } after and > 0 ? after : double.PositiveInfinity;
+        _eligibleCount = _kept = 0;
+        if (double.IsPositiveInfinity(_hangUpAfter)) return 0;
+        foreach (var a in s.RingingSeconds)
+        {
+            if (a < _hangUpAfter) continue;
+            if (_eligibleCount == _eligible.Length) Array.Resize(ref _eligible, _eligible.Length * 2);
+            _eligible[_eligibleCount++] = a;
+        }
+        if (_eligibleCount == 0) return 0;
+        Array.Sort(_eligible, 0, _eligibleCount);
+        Array.Reverse(_eligible, 0, _eligibleCount);
+
+        var h = HangUpHorizon;
+        var slot = Quantiles.Length; // the extra distribution
+        Build(slot, s, stats, h, h + s.AbandonAfterSeconds, hangUpPass: true);
+        while (_kept < _eligibleCount)
+        {
+            if (LowerTail(slot) > threshold) break;
+            AddCall(slot, stats.AnswerProbability(_eligible[_kept], h));
+            _kept++;
+        }
+        _keptCutoff = _kept > 0 ? _eligible[_kept - 1] : double.PositiveInfinity;
+        _keptAtCutoff = 0;
+        for (var i = 0; i < _kept; i++) if (_eligible[i] == _keptCutoff) _keptAtCutoff++;
+        return _eligibleCount - _kept;
     }
 
     /// <summary>
@@ -183,7 +235,7 @@ public sealed class PredictivePacer : IPacer
 
     /// <summary>The distribution of operators free by <paramref name="freeBy"/> minus calls answered by
     /// <paramref name="answerBy"/>, as offset + a sum of Bernoulli successes.</summary>
-    void Build(int j, in PacingSnapshot s, DialerStats stats, double answerBy, double freeBy)
+    void Build(int j, in PacingSnapshot s, DialerStats stats, double answerBy, double freeBy, bool hangUpPass = false)
     {
         var need = s.OperatorsTalking + s.OperatorsInWrapUp + s.CallsRinging + 2 + (int)Math.Min(int.MaxValue / 4, Settings.MaxLinesPerOperator * s.OperatorsLoggedIn);
         if (_dist[j].Length < need) _dist[j] = new double[Math.Max(need, _dist[j].Length * 2)];
@@ -194,7 +246,18 @@ public sealed class PredictivePacer : IPacer
         foreach (var e in s.TalkingSeconds) offset += Add(j, stats.FreeFromTalk(e, freeBy));
         foreach (var w in s.WrapUpSeconds) offset += Add(j, stats.FreeFromWrapUp(w, freeBy));
         // A ringing call answered takes an operator: as "+1 unless answered" with one less in the offset.
-        foreach (var a in s.RingingSeconds) offset += Add(j, 1 - stats.AnswerProbability(a, answerBy)) - 1;
+        var tiesKept = _keptAtCutoff;
+        foreach (var a in s.RingingSeconds)
+        {
+            if (a >= _hangUpAfter)
+            {
+                // The hang-up pass decides these itself; later passes count only the calls it kept.
+                if (hangUpPass) continue;
+                if (a < _keptCutoff) continue;
+                if (a == _keptCutoff && tiesKept-- <= 0) continue;
+            }
+            offset += Add(j, 1 - stats.AnswerProbability(a, answerBy)) - 1;
+        }
         _offset[j] = offset;
     }
 

@@ -139,6 +139,66 @@ public class PacerTests
         Assert.True(Theta(30, 0.1) <= 0.003);
     }
 
+    [Fact]
+    public void Predictive_hangs_up_only_calls_past_the_minimum_ring_that_no_operator_will_be_free_for()
+    {
+        var stats = Learned();
+        // Two rang 16 and 18 s, four are young. Everyone just started talking: a person answering one of the
+        // old calls in the next seconds would find nobody, so both go; the young ones are never touched.
+        double[] ringing = [16, 18, 2, 4, 6, 8];
+        var busy = new PacingSnapshot
+        {
+            Now = T0, TalkingSeconds = [1, 2, 3, 4, 5], RingingSeconds = ringing, WindowAnswered = 1000, WindowAbandoned = 10,
+            HangUpAfterSeconds = 15, Stats = stats,
+        };
+        var d = new PredictivePacer().Decide(busy);
+        Assert.Equal(2, d.HangUp);
+        Assert.Equal(0, d.Launch);
+        // The campaign never hangs up (no minimum ring set): the same moment hangs up nothing.
+        Assert.Equal(0, new PredictivePacer().Decide(busy with { HangUpAfterSeconds = null }).HangUp);
+        // Operators free: the old calls are wanted, nothing is hung up.
+        var free = busy with { TalkingSeconds = [], OperatorsReady = 5 };
+        Assert.Equal(0, new PredictivePacer().Decide(free).HangUp);
+        // All operators gone (paused, logged out): nothing new is dialed, and the calls past the minimum go.
+        var gone = busy with { TalkingSeconds = [] };
+        var g = new PredictivePacer().Decide(gone);
+        Assert.Equal((0, PacingHold.NoOperatorsLoggedIn, 2), (g.Launch, g.Hold, g.HangUp));
+        // One operator ready and only old calls: some are kept for that operator (by the contract the youngest
+        // go first), not all of them.
+        var one = busy with { TalkingSeconds = [1, 2, 3, 4], OperatorsReady = 1, RingingSeconds = [16, 16, 17, 18, 19, 20] };
+        var o = new PredictivePacer().Decide(one);
+        Assert.InRange(o.HangUp, 1, 5);
+    }
+
+    [Fact]
+    public void Stats_learn_from_hung_up_calls_without_mistaking_them_for_ring_outs()
+    {
+        // The true campaign: 25% people, 5% machines, 10% fail fast, the rest ring out at 25 s. The dialer hangs
+        // up half the calls still ringing at 15 s (the pacer chooses some, not all).
+        var model = new DialerModel { AnswerRate = 0.25, Seed = 11 };
+        var censored = new DialerStats();
+        var naive = new DialerStats();
+        var rng = new Random(3);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var f = model.Fate(i);
+            if (f.RingSeconds > 15 && rng.NextDouble() < 0.5)
+            {
+                censored.RecordHungUp(15);
+                naive.RecordResult(CallResult.NoAnswer, 15); // what counting them as ring-outs would learn
+                continue;
+            }
+            censored.RecordResult(f.Result, f.RingSeconds);
+            naive.RecordResult(f.Result, f.RingSeconds);
+        }
+        Assert.InRange(censored.PersonRate, 0.235, 0.265);
+        Assert.True(Math.Abs(naive.PersonRate - 0.25) > Math.Abs(censored.PersonRate - 0.25) + 0.01,
+            $"naive {naive.PersonRate:0.000}, censored {censored.PersonRate:0.000}");
+        // Calls ringing 20 s are still answered now and then: the learner keeps that chance, a ring-out count would not.
+        Assert.True(censored.AnswerProbability(20, 5) > naive.AnswerProbability(20, 5));
+        Assert.InRange(censored.HangUpsLearned, 5000, 8000);
+    }
+
     [Theory]
     [InlineData(SimulatedMode.Preview)]
     [InlineData(SimulatedMode.Power)]

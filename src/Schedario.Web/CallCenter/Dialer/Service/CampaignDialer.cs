@@ -120,12 +120,13 @@ sealed class CampaignDialer(
         var recent = await db.DialerCalls().AsNoTracking()
             .Where(d => d.CampaignId == campaignId && d.State == DialerCallState.Ended && d.Result != DialerCallResult.NotPlaced)
             .OrderByDescending(d => d.Id).Take(2000)
-            .Select(d => new { d.Result, d.PlacedAt, d.AnsweredAt, d.ConnectedAt, d.EndedAt }).ToListAsync(ct);
+            .Select(d => new { d.Result, d.Cause, d.PlacedAt, d.AnsweredAt, d.ConnectedAt, d.EndedAt }).ToListAsync(ct);
         foreach (var d in Enumerable.Reverse(recent))
         {
             var end = d.AnsweredAt ?? d.EndedAt ?? d.PlacedAt;
             var seconds = (end - d.PlacedAt).TotalSeconds;
-            stats.RecordResult(ToCallResult(d.Result), seconds);
+            if (d is { Result: DialerCallResult.NoAnswer, Cause: HungUpCause }) stats.RecordHungUp(seconds);
+            else stats.RecordResult(ToCallResult(d.Result), seconds);
             if (d is { Result: DialerCallResult.Talked, ConnectedAt: { } c, EndedAt: { } e }) stats.RecordTalk((e - c).TotalSeconds);
         }
         // Wrap-ups: from the end of each recent talk to the operator's close of that name on the desk.
@@ -140,6 +141,9 @@ sealed class CampaignDialer(
             if (w is { Closed: { } closed, EndedAt: { } talkEnd } && closed - talkEnd < TimeSpan.FromMinutes(15))
                 stats.RecordWrapUp((closed - talkEnd).TotalSeconds);
     }
+
+    /// <summary>The cause written on a call the dialer hung up while it rang (ADR 0021).</summary>
+    internal const string HungUpCause = "dialer-hung-up";
 
     static CallResult ToCallResult(DialerCallResult r) => r switch
     {
@@ -195,6 +199,7 @@ sealed class CampaignDialer(
                 WindowAbandoned = window.Abandoned,
                 AbandonLimit = limit,
                 AbandonAfterSeconds = campaign.AbandonAfterSeconds,
+                HangUpAfterSeconds = campaign.HangUpAfterSeconds > 0 ? campaign.HangUpAfterSeconds : null,
                 CallingTimeLeft = CallingTimeLeft(campaign),
                 Stats = stats,
             };
@@ -203,6 +208,7 @@ sealed class CampaignDialer(
                 log.LogDebug("Dialer of campaign {Campaign}: ready {Ready}, talking {Talking}, wrap-up {WrapUp}, ringing {Ringing}, waiting {Waiting}, window {Abandoned}/{Answered}, θ {Theta:0.0000} → launch {Launch} ({Hold})",
                     campaignId, team.Ready, team.Talking.Length, team.WrapUp.Length, ringing.Length, snapshot.CallsWaiting, window.Abandoned, window.Answered,
                     (pacer as PredictivePacer)?.Theta ?? double.NaN, decision.Launch, decision.Hold);
+            if (decision.HangUp > 0) await HangUpAsync(db, campaign, decision.HangUp, now, ct);
             if (decision.Launch > 0)
             {
                 var placed = await LaunchAsync(db, campaign, decision.Launch, ct);
@@ -216,6 +222,28 @@ sealed class CampaignDialer(
         if (!campaign.DialerActive) { hold = "Stopped"; message = "Composizione automatica ferma: avviarla dalla campagna."; }
         await WriteStateAsync(db, campaign, hold, message, decision.DialLevel, team, window, ct);
         return campaign.DialerActive || stillInFlight > 0;
+    }
+
+    /// <summary>
+    /// Hangs up the <paramref name="count"/> calls that have rung the shortest among those past the campaign's
+    /// minimum ring (the pacer's contract). The call goes to <see cref="DialerCallState.HangingUp"/> first and is
+    /// settled on the PBX's word: a person who picked up just before the hang-up reached the PBX is still
+    /// connected or counted abandoned, never lost as a "no answer".
+    /// </summary>
+    async Task HangUpAsync(SchedarioDb db, Campaign campaign, int count, DateTime now, CancellationToken ct)
+    {
+        if (campaign.HangUpAfterSeconds <= 0) return;
+        var rungSince = now.AddSeconds(-campaign.HangUpAfterSeconds);
+        var calls = await db.DialerCalls().AsNoTracking()
+            .Where(d => d.CampaignId == campaignId && d.State == DialerCallState.Ringing && d.ExternalCallId != null && d.PlacedAt <= rungSince)
+            .OrderByDescending(d => d.PlacedAt).ThenByDescending(d => d.Id).Take(count)
+            .Select(d => new { d.Id, d.ExternalCallId }).ToListAsync(ct);
+        foreach (var c in calls)
+        {
+            var n = await db.DialerCalls().Where(d => d.Id == c.Id && d.State == DialerCallState.Ringing)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DialerCallState.HangingUp), ct);
+            if (n == 1) await SafeAsync(() => gateway.HangUpAsync(c.ExternalCallId!, ct));
+        }
     }
 
     /// <summary>A gate that stops all dialing (the pacer is not even asked), with the words for the wallboard.</summary>
@@ -350,7 +378,7 @@ sealed class CampaignDialer(
                     await EndAsync(db, campaign, call, DialerCallResult.NotPlaced, "not-placed", null, now, ct);
                 return;
 
-            case DialerCallState.Placing or DialerCallState.Ringing:
+            case DialerCallState.Placing or DialerCallState.Ringing or DialerCallState.HangingUp:
                 if (f.TelAnsweredAt is { } answered && f.TelCause == "machine")
                 {
                     stats.RecordResult(CallResult.Machine, (answered - call.PlacedAt).TotalSeconds);
@@ -368,6 +396,15 @@ sealed class CampaignDialer(
                     call.AnsweredAt = personAt;
                     if (f.TelState != TelephonyCallState.Ended) await ConnectOrAbandonAsync(db, campaign, call, f.TelephonyId, ct);
                     else await EndAsync(db, campaign, call, DialerCallResult.Abandoned, "caller-hung-up", "ABBANDONATA", now, ct);
+                    return;
+                }
+                if (f.TelState == TelephonyCallState.Ended && call.State == DialerCallState.HangingUp)
+                {
+                    // Hung up by the dialer before anyone answered: a no-answer attempt, whose result the learner
+                    // knows only to come later than the ring it had.
+                    var ended = f.TelEndedAt ?? now;
+                    stats.RecordHungUp((ended - call.PlacedAt).TotalSeconds);
+                    await EndAsync(db, campaign, call, DialerCallResult.NoAnswer, HungUpCause, "NON RISPONDE", now, ct);
                     return;
                 }
                 if (f.TelState == TelephonyCallState.Ended)
@@ -530,6 +567,7 @@ sealed class CampaignDialer(
     {
         DialerCallResult.Abandoned => "Dialer: risposta senza operatore libero, riprodotto il messaggio e chiusa (" + cause + ").",
         DialerCallResult.Machine => "Dialer: segreteria telefonica rilevata.",
+        DialerCallResult.NoAnswer when cause == HungUpCause => "Dialer: nessuna risposta, chiusa dal dialer dopo lo squillo minimo della campagna.",
         DialerCallResult.NoAnswer => "Dialer: nessuna risposta.",
         DialerCallResult.Busy => "Dialer: occupato.",
         _ => "Dialer: chiamata non riuscita (" + cause + ").",

@@ -1363,6 +1363,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
                     b.Property<DateOnly>("EndDate")
                         .HasColumnType("date");
 
+                    b.Property<int>("HangUpAfterSeconds")
+                        .HasColumnType("integer");
+
                     b.Property<double>("LinesPerOperator")
                         .HasColumnType("double precision");
 

@@ -1326,6 +1326,9 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                     b.Property<DateOnly>("EndDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("HangUpAfterSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("LinesPerOperator")
                         .HasColumnType("REAL");
 

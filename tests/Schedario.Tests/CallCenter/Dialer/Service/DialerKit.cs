@@ -52,7 +52,7 @@ public sealed class DialerKit(SchedarioAppFactory app, HttpClient admin)
 
     /// <summary>A campaign callable all day every day, with its dialing settings.</summary>
     public async Task<CampaignDto> CampaignAsync(string mode = "power", double lines = 1, int abandonAfter = 3, int maxAttempts = 5,
-        TimeOnly? from = null, TimeOnly? to = null, int lockoutHours = 72)
+        TimeOnly? from = null, TimeOnly? to = null, int lockoutHours = 72, int? hangUpAfter = null)
     {
         var typeId = await CampaignKit.CreateTypeAsync(admin);
         var code = "D" + CampaignKit.Unique();
@@ -61,7 +61,7 @@ public sealed class DialerKit(SchedarioAppFactory app, HttpClient admin)
         {
             Code = code, Name = "Dialer " + code, TypeId = typeId, StartDate = today, EndDate = today.AddDays(30), MaxAttempts = maxAttempts,
             CallingDays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"], CallFrom = from, CallTo = to,
-            Dialing = new DialingInput { Mode = mode, LinesPerOperator = lines, AbandonAfterSeconds = abandonAfter, AbandonLockoutHours = lockoutHours },
+            Dialing = new DialingInput { Mode = mode, LinesPerOperator = lines, AbandonAfterSeconds = abandonAfter, AbandonLockoutHours = lockoutHours, HangUpAfterSeconds = hangUpAfter },
         });
         return await OkAsync<CampaignDto>(r);
     }

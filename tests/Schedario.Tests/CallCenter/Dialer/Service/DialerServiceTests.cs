@@ -171,6 +171,75 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Calls_past_the_minimum_ring_that_no_operator_will_take_are_hung_up_as_a_no_answer_attempt()
+    {
+        var kit = await KitAsync();
+        await kit.RegisterCheckedAsync();
+        var campaign = await kit.CampaignAsync(mode: "predictive");
+        Assert.Equal(DialerRules.DefaultHangUpAfterSeconds, campaign.Dialing!.HangUpAfterSeconds);
+        var names = await kit.NamesAsync(campaign.Id, 3, SimulatedOutcome.NoAnswer);
+        foreach (var n in names) kit.Pbx.SetOutcome(n.Phone, SimulatedOutcome.NoAnswer, afterSeconds: 120);
+        var ops = await kit.OperatorsAsync(campaign.Id, 1);
+        await kit.StartAsync(campaign.Id);
+        var ringing = await kit.WaitForCallsAsync(campaign.Id, c => c.Any(x => x.State == DialerCallState.Ringing), "a call ringing");
+
+        // A moment later they still ring: under the 15 s minimum (and an operator is ready for them).
+        await Task.Delay(300);
+        Assert.All(await kit.CallsAsync(campaign.Id), c => Assert.Equal(DialerCallState.Ringing, c.State));
+
+        // The operator goes to lunch, and the calls have rung 20 s (the clock of the rows moved back instead
+        // of waiting; the kit's 3 s "lost call" limit would settle them first): a person answering now would
+        // find nobody, so the dialer hangs them up.
+        var options = fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DialerOptions>>().Value;
+        var lost = options.LostCallSeconds;
+        options.LostCallSeconds = 120;
+        try
+        {
+            await OkAsync<PhoneBarDto>(await ops[0].Client.PostAsJsonAsync("/api/v1/phone-bar/state", new { state = "paused", pauseReason = "Pranzo" }));
+            await kit.WithDbAsync(db => db.DialerCalls().Where(d => d.CampaignId == campaign.Id && d.State == DialerCallState.Ringing)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.PlacedAt, d => d.PlacedAt.AddSeconds(-20))));
+            var ended = await kit.WaitForCallsAsync(campaign.Id, c => c.Count > 0 && c.All(x => x.State == DialerCallState.Ended), "calls hung up");
+            foreach (var call in ended)
+            {
+                Assert.Equal((DialerCallResult.NoAnswer, CampaignDialer.HungUpCause), (call.Result, call.Cause));
+                // A no-answer attempt on the name, logged with the outcome as the desk would.
+                var entry = await kit.WithDbAsync(db => db.CampaignEntries().AsNoTracking().SingleAsync(e => e.Id == call.EntryId));
+                Assert.Equal((1, (string?)null), (entry.Attempts, entry.LeaseHolder));
+                var logged = await kit.WithDbAsync(db => db.Calls().AsNoTracking().SingleAsync(c => c.EntryId == call.EntryId));
+                Assert.Equal("NON RISPONDE", logged.OutcomeCode);
+                // The PBX's call was really ended, not left ringing.
+                var pbx = await kit.WithDbAsync(db => db.TelephonyCalls().AsNoTracking().SingleAsync(t => t.ExternalId == call.ExternalCallId));
+                Assert.Equal(TelephonyCallState.Ended, pbx.State);
+            }
+            var learner = fixture.Factory.Services.GetRequiredService<DialerService>().LearnerOf(campaign.Id);
+            Assert.Equal(ended.Count, learner!.HangUpsLearned);
+        }
+        finally { options.LostCallSeconds = lost; }
+        await kit.StopAsync(campaign.Id);
+    }
+
+    [Fact]
+    public async Task A_person_who_answers_as_the_dialer_hangs_up_is_still_connected_not_lost()
+    {
+        var kit = await KitAsync();
+        await kit.RegisterCheckedAsync();
+        var campaign = await kit.CampaignAsync(mode: "predictive");
+        var names = await kit.NamesAsync(campaign.Id, 1, SimulatedOutcome.Answer);
+        kit.Pbx.SetOutcome(names[0].Phone, SimulatedOutcome.Answer, afterSeconds: 2);
+        var ops = await kit.OperatorsAsync(campaign.Id, 1);
+        await kit.StartAsync(campaign.Id);
+        var ringing = await kit.WaitForCallsAsync(campaign.Id, c => c.Any(x => x.State == DialerCallState.Ringing), "a call ringing");
+        // The dialer has decided to hang it up (the request is on its way to the PBX) when the person picks up.
+        var id = ringing.Single().Id;
+        await kit.WithDbAsync(db => db.DialerCalls().Where(d => d.Id == id && d.State == DialerCallState.Ringing)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DialerCallState.HangingUp)));
+        var connected = await kit.WaitForCallsAsync(campaign.Id, c => c.Single().State is DialerCallState.Connected or DialerCallState.Ended, "answered call settled");
+        Assert.Equal((DialerCallState.Connected, ops[0].Id), (connected.Single().State, connected.Single().OperatorUserId));
+        await kit.StopAsync(campaign.Id);
+        await ops[0].Client.PostAsync("/api/v1/phone-bar/hangup", null);
+    }
+
+    [Fact]
     public async Task Answering_machines_are_hung_up_and_counted_apart_from_people()
     {
         var kit = await KitAsync();
@@ -242,12 +311,15 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
         var bad = await admin.PostAsJsonAsync("/api/v1/campaigns", new CampaignInput
         {
             Code = "B" + CampaignKit.Unique(), Name = "Bad", TypeId = typeId, StartDate = DateOnly.FromDateTime(DateTime.Today), EndDate = DateOnly.FromDateTime(DateTime.Today),
-            Dialing = new DialingInput { Mode = "turbo", LinesPerOperator = 9, AbandonLimitPercent = 5, AbandonAfterSeconds = 0, AbandonWindow = "week" },
+            Dialing = new DialingInput { Mode = "turbo", LinesPerOperator = 9, AbandonLimitPercent = 5, AbandonAfterSeconds = 0, AbandonWindow = "week", HangUpAfterSeconds = 10 },
         });
         var problem = await CampaignKit.ProblemAsync(bad, HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
-        foreach (var field in new[] { "dialing.mode", "dialing.linesPerOperator", "dialing.abandonLimitPercent", "dialing.abandonAfterSeconds", "dialing.abandonWindow" })
+        foreach (var field in new[] { "dialing.mode", "dialing.linesPerOperator", "dialing.abandonLimitPercent", "dialing.abandonAfterSeconds", "dialing.abandonWindow", "dialing.hangUpAfterSeconds" })
             Assert.True(errors.TryGetProperty(field, out _), field);
+        // The minimum ring: 15 s by default, 0 turns hanging up off, at least 15 s otherwise.
+        Assert.Equal(15, (await kit.CampaignAsync(mode: "predictive")).Dialing!.HangUpAfterSeconds);
+        Assert.Equal(0, (await kit.CampaignAsync(mode: "predictive", hangUpAfter: 0)).Dialing!.HangUpAfterSeconds);
 
         // An operator may not start a campaign.
         var op = (await kit.OperatorsAsync((await kit.CampaignAsync()).Id, 1))[0];
