@@ -176,6 +176,9 @@ static class DialerCommand
     /// in flight of the grid), then a tight loop over one heavy snapshot.</summary>
     static void Decide()
     {
+        // A first hour, not measured, so the JIT has compiled the optimised code a running dialer uses (the
+        // first decisions of a process run unoptimised code: that is start-up, not the decision's cost).
+        DialerSimulation.Run(new DialerModel { Operators = 50, AnswerRate = 0.10, Seed = 2, DayHours = 1 }, SimulatedMode.Predictive);
         var day = DialerSimulation.Run(new DialerModel { Operators = 50, AnswerRate = 0.10, Seed = 1, DayHours = 1 }, SimulatedMode.Predictive, measureDecisions: true);
         var us = day.DecisionMicroseconds.Order().ToArray();
         Console.WriteLine();
@@ -205,14 +208,14 @@ static class DialerCommand
             pacer.Decide(new PacingSnapshot
             {
                 Now = now.AddSeconds(i), OperatorsReady = 0, TalkingSeconds = talk, WrapUpSeconds = wrap, RingingSeconds = ring,
-                WindowAnswered = 1000 + i, WindowAbandoned = 10, CallingTimeLeft = TimeSpan.FromHours(4), Stats = stats,
+                WindowAnswered = 1000 + i, WindowAbandoned = 10, CallingTimeLeft = TimeSpan.FromHours(4), HangUpAfterSeconds = 15, Stats = stats,
             });
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
             if (cpuClock) cpu[i] = Schedario.Tests.Infrastructure.ThreadCpuClock.Microseconds() - c0;
         }
         Array.Sort(times);
         Array.Sort(cpu);
-        Console.WriteLine($"pacing decision, tight loop, 50 operators (45 talking, 5 in wrap-up) and 150 calls ringing, {times.Length} decisions: " +
+        Console.WriteLine($"pacing decision, tight loop, 50 operators (45 talking, 5 in wrap-up) and 150 calls ringing (60 past the 15 s minimum ring, decided again), {times.Length} decisions: " +
             $"median {F(times[times.Length / 2], "0.0")} µs, p99 {F(times[(int)(times.Length * 0.99)], "0.0")} µs → {(times[(int)(times.Length * 0.99)] < 1000 ? "PASS" : "FAIL")} (< 1 ms)");
         // Wall time includes the slices the OS gives other processes on a loaded machine (a p99 of one
         // scheduler slice, ~4 ms, whatever the code); the thread's own CPU time is the decision's work.

@@ -58,10 +58,12 @@ public sealed class PredictivePacer : IPacer
     /// answers within a few seconds (the learned ring times end by ~24 s).</summary>
     const double HangUpHorizon = 2;
 
-    // One distribution per quantile, and one more for the hang-up pass.
-    readonly double[][] _dist = new double[Quantiles.Length + 1][];
-    readonly int[] _count = new int[Quantiles.Length + 1];
-    readonly int[] _offset = new int[Quantiles.Length + 1];
+    // Per look ahead (one per quantile, one more for the hang-up pass): operators free then, calls answered by then.
+    static readonly int Slots = Quantiles.Length + 1;
+    readonly double[][] _free = new double[Slots][];
+    readonly int[] _freeTerms = new int[Slots], _freeCertain = new int[Slots];
+    readonly double[][] _answered = new double[Slots][];
+    readonly int[] _answeredCap = new int[Slots], _answeredCertain = new int[Slots];
     readonly double[] _tau = new double[Quantiles.Length];
     readonly double[] _newAnswerBy = new double[Quantiles.Length];
     // The hang-up pass: its own distribution, and the ages of the calls that may be hung up (oldest first).
@@ -80,7 +82,11 @@ public sealed class PredictivePacer : IPacer
         Settings = settings ?? new PredictiveSettings();
         var errors = Settings.Validate();
         if (errors.Any) throw new ValidationException(errors);
-        for (var j = 0; j < _dist.Length; j++) _dist[j] = new double[64];
+        for (var j = 0; j < Slots; j++)
+        {
+            _free[j] = new double[64];
+            _answered[j] = new double[64];
+        }
     }
 
     public PredictiveSettings Settings { get; }
@@ -233,59 +239,85 @@ public sealed class PredictivePacer : IPacer
         return Theta = Math.Clamp(theta, ThetaMin, ThetaMax);
     }
 
-    /// <summary>The distribution of operators free by <paramref name="freeBy"/> minus calls answered by
-    /// <paramref name="answerBy"/>, as offset + a sum of Bernoulli successes.</summary>
+    /// <summary>
+    /// For one look ahead: the operators free by <paramref name="freeBy"/> (the ready ones, and each talking or
+    /// wrapping-up one with its own probability) and the calls answered by <paramref name="answerBy"/> (the
+    /// waiting ones, and each ringing call with its own probability), each as a count of certain ones plus a
+    /// Poisson-binomial. The answers' distribution is kept exactly only up to the most operators there can be
+    /// (more answers than that all mean "no operator"), so a campaign with hundreds of calls ringing costs
+    /// calls × operators, not calls².
+    /// </summary>
     void Build(int j, in PacingSnapshot s, DialerStats stats, double answerBy, double freeBy, bool hangUpPass = false)
     {
-        var need = s.OperatorsTalking + s.OperatorsInWrapUp + s.CallsRinging + 2 + (int)Math.Min(int.MaxValue / 4, Settings.MaxLinesPerOperator * s.OperatorsLoggedIn);
-        if (_dist[j].Length < need) _dist[j] = new double[Math.Max(need, _dist[j].Length * 2)];
-        var d = _dist[j];
-        d[0] = 1;
-        _count[j] = 0;
-        var offset = s.OperatorsReady - s.CallsWaiting;
-        foreach (var e in s.TalkingSeconds) offset += Add(j, stats.FreeFromTalk(e, freeBy));
-        foreach (var w in s.WrapUpSeconds) offset += Add(j, stats.FreeFromWrapUp(w, freeBy));
-        // A ringing call answered takes an operator: as "+1 unless answered" with one less in the offset.
+        var ops = s.OperatorsTalking + s.OperatorsInWrapUp;
+        if (_free[j].Length < ops + 1) _free[j] = new double[Math.Max(ops + 1, _free[j].Length * 2)];
+        var f = _free[j];
+        f[0] = 1;
+        _freeTerms[j] = 0;
+        _freeCertain[j] = s.OperatorsReady;
+        foreach (var e in s.TalkingSeconds) AddFree(j, stats.FreeFromTalk(e, freeBy));
+        foreach (var w in s.WrapUpSeconds) AddFree(j, stats.FreeFromWrapUp(w, freeBy));
+
+        var cap = _freeCertain[j] + _freeTerms[j] + 1;
+        if (_answered[j].Length < cap + 1) _answered[j] = new double[Math.Max(cap + 1, _answered[j].Length * 2)];
+        var a = _answered[j];
+        Array.Clear(a, 0, cap + 1);
+        a[0] = 1;
+        _answeredCap[j] = cap;
+        _answeredCertain[j] = s.CallsWaiting;
         var tiesKept = _keptAtCutoff;
-        foreach (var a in s.RingingSeconds)
+        foreach (var age in s.RingingSeconds)
         {
-            if (a >= _hangUpAfter)
+            if (age >= _hangUpAfter)
             {
                 // The hang-up pass decides these itself; later passes count only the calls it kept.
                 if (hangUpPass) continue;
-                if (a < _keptCutoff) continue;
-                if (a == _keptCutoff && tiesKept-- <= 0) continue;
+                if (age < _keptCutoff) continue;
+                if (age == _keptCutoff && tiesKept-- <= 0) continue;
             }
-            offset += Add(j, 1 - stats.AnswerProbability(a, answerBy)) - 1;
+            AddCall(j, stats.AnswerProbability(age, answerBy));
         }
-        _offset[j] = offset;
     }
 
-    void AddCall(int j, double answeredBy) => _offset[j] += Add(j, 1 - answeredBy) - 1;
-
-    /// <summary>Adds a Bernoulli(p) success to the sum; returns 1 when it is (all but) certain, to go in the offset instead.</summary>
-    int Add(int j, double p)
+    void AddFree(int j, double q)
     {
-        if (p <= 1e-7) return 0;
-        if (p >= 1 - 1e-7) return 1;
-        var d = _dist[j];
-        var n = ++_count[j];
-        d[n] = d[n - 1] * p;
-        for (var i = n - 1; i > 0; i--) d[i] = d[i] * (1 - p) + d[i - 1] * p;
-        d[0] *= 1 - p;
-        return 0;
+        if (q <= 1e-7) return;
+        if (q >= 1 - 1e-7) { _freeCertain[j]++; return; }
+        var f = _free[j];
+        var n = ++_freeTerms[j];
+        f[n] = f[n - 1] * q;
+        for (var i = n - 1; i > 0; i--) f[i] = f[i] * (1 - q) + f[i - 1] * q;
+        f[0] *= 1 - q;
     }
 
-    /// <summary>P(offset + sum ≤ 0): no operator left for one more answered call.</summary>
+    /// <summary>One more call that a person answers by then with probability <paramref name="p"/>.</summary>
+    void AddCall(int j, double p)
+    {
+        if (p <= 1e-7) return;
+        if (p >= 1 - 1e-7) { _answeredCertain[j]++; return; }
+        var a = _answered[j];
+        var k = _answeredCap[j];
+        // The mass pushed past k leaves the array: "more answers than operators", counted by LowerTail as 1 − the rest.
+        for (var i = k; i > 0; i--) a[i] = a[i] * (1 - p) + a[i - 1] * p;
+        a[0] *= 1 - p;
+    }
+
+    /// <summary>P(answered ≥ free): no operator left for one more answered call.</summary>
     double LowerTail(int j)
     {
-        var limit = -_offset[j];
-        if (limit < 0) return 0;
-        var n = _count[j];
-        if (limit >= n) return 1;
-        var d = _dist[j];
-        double cdf = 0;
-        for (var i = 0; i <= limit; i++) cdf += d[i];
-        return Math.Min(1, cdf);
+        var f = _free[j];
+        var a = _answered[j];
+        var k = _answeredCap[j];
+        var shift = _freeCertain[j] - _answeredCertain[j];
+        double risk = 0, below = 0; // below = P(answered uncertain ≤ next − 1)
+        var next = 0;
+        for (var x = 0; x <= _freeTerms[j]; x++)
+        {
+            var c = shift + x; // operators free: the uncertain answers must reach c to take them all
+            if (c <= 0) { risk += f[x]; continue; }
+            while (next <= c - 1 && next <= k) below += a[next++];
+            risk += f[x] * Math.Max(0, 1 - below);
+        }
+        return Math.Clamp(risk, 0, 1);
     }
 }
