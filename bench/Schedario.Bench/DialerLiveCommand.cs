@@ -60,6 +60,9 @@ static class DialerLiveCommand
         var seed = (int)Arg(5, 1);
         var tickMs = (int)Math.Max(5, Arg(6, Math.Round(250 / speed)));
         var model = new DialerModel { Operators = operators, AnswerRate = 0.25, MachineRate = 0.05, FastFailRate = 0.10, Seed = seed };
+        // DIALER_HANGUP_AFTER=off: the campaign never hangs up a ringing call (as before ADR 0021).
+        if (Environment.GetEnvironmentVariable("DIALER_HANGUP_AFTER") is { } hu)
+            model = model with { HangUpAfterSeconds = hu == "off" ? null : double.Parse(hu, CultureInfo.InvariantCulture) };
 
         Console.WriteLine($"dialer-live: {operators} operator bots, {wallMinutes} wall minutes at ×{speed} (= {wallMinutes * speed:0} simulated minutes), {names:N0} names, seed {seed}, runner tick {tickMs} ms wall (= {tickMs * speed:0} simulated ms)");
         Machine.Print();
@@ -172,7 +175,7 @@ static class DialerLiveCommand
             await botsStop.CancelAsync();
             try { await Task.WhenAll(botTasks.Append(heartbeat)); } catch (OperationCanceledException) { }
 
-            var service = await MeasureAsync(sp, campaignId, t0, t1, bots, speed);
+            var service = await MeasureAsync(sp, campaignId, t0, t1, bots, speed, fates);
             var tickSamples = ticks.ToArray();
             var integrity = await IntegrityAsync(sp, campaignId, bots, drain.Elapsed);
 
@@ -242,7 +245,7 @@ static class DialerLiveCommand
         var campaign = new Campaign
         {
             Code = "LIVE", Name = "Dialer live", TypeId = type.Id, StartDate = today.AddDays(-1), EndDate = today.AddDays(30), CallingDays = CallingDays.All,
-            MaxAttempts = 5, DialMode = DialMode.Predictive, AbandonLimitPercent = model.AbandonLimit * 100, AbandonAfterSeconds = (int)model.AbandonAfterSeconds,
+            MaxAttempts = 5, DialMode = DialMode.Predictive, AbandonLimitPercent = model.AbandonLimit * 100, AbandonAfterSeconds = (int)model.AbandonAfterSeconds, HangUpAfterSeconds = model.HangUpAfterSeconds is { } hangUp ? (int)hangUp : 0,
             // The whole campaign: the simulator's day (a local midnight inside the run would reset "Day").
             AbandonWindow = AbandonWindow.Campaign, CreatedAt = now, CreatedBy = "bench",
         };
@@ -384,14 +387,18 @@ static class DialerLiveCommand
     sealed record ServiceFigures(
         long Placed, long Person, long Abandoned, long Machines, long NoAnswer, long Failed, long NotPlaced, long Connected,
         double TalkSeconds, double WrapSeconds, double LoggedSeconds, int Talks,
-        double[] AnswerToConnectSimS, double[] BothThereToConnectSimS, double[] AnswerToAbandonSimS, double[] NoticeWallMs, int HangUpRefused, int CloseFailed);
+        double[] AnswerToConnectSimS, double[] BothThereToConnectSimS, double[] AnswerToAbandonSimS, double[] NoticeWallMs, int HangUpRefused, int CloseFailed,
+        long HungUp, long HungUpPersons, double MinHungUpRingSeconds);
 
-    static async Task<ServiceFigures> MeasureAsync(IServiceProvider sp, int campaignId, DateTime t0, DateTime t1, List<Bot> bots, double speed)
+    static async Task<ServiceFigures> MeasureAsync(IServiceProvider sp, int campaignId, DateTime t0, DateTime t1, List<Bot> bots, double speed,
+        IReadOnlyDictionary<string, NumberFate> fates)
     {
         var calls = await UseAsync(sp, db => db.DialerCalls().AsNoTracking().Where(d => d.CampaignId == campaignId && d.PlacedAt >= t0 && d.PlacedAt < t1).ToListAsync());
         var answeredIn = calls.Where(d => d.AnsweredAt >= t0 && d.AnsweredAt < t1 && d.Result != DialerCallResult.Machine).ToList();
         double Clip(DateTime a, DateTime b) => Math.Max(0, ((b < t1 ? b : t1) - (a > t0 ? a : t0)).TotalSeconds);
         var talk = bots.Sum(b => b.Talks.Sum(x => Clip(x.From, x.To)));
+        // Calls the dialer hung up while they rang: how many, how many a person would have answered later, and the shortest ring.
+        var hungUp = calls.Where(d => d is { Cause: CampaignDialer.HungUpCause, EndedAt: not null }).ToList();
         var wrap = bots.Sum(b => b.WrapUps.Sum(x => Clip(x.From, x.To)));
         return new ServiceFigures(
             calls.Count,
@@ -411,7 +418,9 @@ static class DialerLiveCommand
             }).ToArray(),
             calls.Where(d => d is { Result: DialerCallResult.Abandoned, AnsweredAt: not null, EndedAt: not null }).Select(d => (d.EndedAt!.Value - d.AnsweredAt!.Value).TotalSeconds).ToArray(),
             bots.SelectMany(b => b.NoticeMs).ToArray(),
-            bots.Sum(b => b.HangUpRefused), bots.Sum(b => b.CloseFailed));
+            bots.Sum(b => b.HangUpRefused), bots.Sum(b => b.CloseFailed),
+            hungUp.Count, hungUp.Count(d => fates.TryGetValue(d.Number, out var f) && f.Result == CallResult.Person),
+            hungUp.Select(d => (d.EndedAt!.Value - d.PlacedAt).TotalSeconds).DefaultIfEmpty(double.NaN).Min());
     }
 
     /// <summary>What must never happen, counted after the drain: a name dialed twice at once, an operator given two calls, calls or leases or operators left behind.</summary>
@@ -479,6 +488,8 @@ static class DialerLiveCommand
         Console.WriteLine($"| worst rolling hour abandon | – | {P(sameSeed.WorstHourAbandonRate)} | max {P(tenSeeds.Max(r => r.WorstHourAbandonRate))} |");
         Console.WriteLine($"service detail: {s.Placed} placed, {s.Person} answered by a person, {s.Connected} connected, {s.Abandoned} abandoned, {s.Machines} machines, {s.NoAnswer} no answer, {s.Failed} failed, {s.NotPlaced} not placed; " +
                           $"{s.Talks} talks by the bots, talk {N(s.TalkSeconds / 60, "0")} min, wrap-up {N(s.WrapSeconds / 60, "0")} min, logged {N(s.LoggedSeconds / 60, "0")} min");
+        Console.WriteLine($"hung up while ringing: service {s.HungUp} (a person would have answered {s.HungUpPersons} of them; shortest ring before the hang-up {N(s.MinHungUpRingSeconds, "0.0")} simulated s), " +
+                          $"simulator same seed {sameSeed.HungUp} ({sameSeed.HungUpPersons})");
 
         Console.WriteLine();
         Console.WriteLine($"latency (simulated s, and wall ms = simulated ÷ {N(speed, "0.#")}):");

@@ -39,10 +39,20 @@ public sealed class DialerSupervisorBrowserTests(BrowserFixture browser) : IClas
         await page.GetByTestId("dial-mode").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Predittiva" }).ClickAsync();
         await Expect(page.GetByText("Attesa operatore (secondi)")).ToBeVisibleAsync();
+        // The minimum ring before the dialer may hang up: 15 s by default; under 15 is refused at the field.
+        var hangUpAfter = page.Locator("input[data-testid='hang-up-after'], [data-testid='hang-up-after'] input");
+        await Expect(hangUpAfter).ToHaveValueAsync("15");
+        await hangUpAfter.FillAsync("10");
+        await hangUpAfter.PressAsync("Tab");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
+        await Expect(page.GetByText("oppure tra 15 e 60 secondi")).ToBeVisibleAsync();
+        Assert.Equal("preview", (await admin.GetFromJsonAsync<CampaignDto>($"/api/v1/campaigns/{campaign.Id}"))!.Dialing!.Mode);
+        await hangUpAfter.FillAsync("20");
+        await hangUpAfter.PressAsync("Tab");
         await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
         await Expect(page.Locator(".mud-snackbar", new() { HasText = "Salvato" })).ToBeVisibleAsync();
         var saved = (await admin.GetFromJsonAsync<CampaignDto>($"/api/v1/campaigns/{campaign.Id}"))!;
-        Assert.Equal("predictive", saved.Dialing!.Mode);
+        Assert.Equal(("predictive", 20), (saved.Dialing!.Mode, saved.Dialing.HangUpAfterSeconds));
 
         // The campaign's page: start, the runner reports that nobody has joined, stop.
         await page.GotoAsync($"/campaigns/{campaign.Id}/supervise");

@@ -27,7 +27,7 @@ public static class DialerForecast
 {
     public static DialerForecastResult Estimate(
         int operators, long remainingNames, int attemptsLeftPerName, DialerStats learned,
-        double callingHoursPerDay = 8, int seeds = 2)
+        double callingHoursPerDay = 8, int seeds = 2, double? hangUpAfterSeconds = DialerRules.DefaultHangUpAfterSeconds)
     {
         var errors = new FieldErrors();
         if (operators is < 1 or > 2000) errors.Add("operators", "Gli operatori devono essere tra 1 e 2000.");
@@ -50,14 +50,20 @@ public static class DialerForecast
             WrapUpMeanSeconds = Math.Max(0, learned.MeanWrapUp),
             WrapUpSdSeconds = Math.Max(0, learned.MeanWrapUp) * 0.3,
             DayHours = 1,
+            HangUpAfterSeconds = hangUpAfterSeconds,
         };
-        double perHour = 0, occupancy = 0;
+        double perHour = 0, occupancy = 0, placed = 0, reached = 0;
         for (var seed = 1; seed <= seeds; seed++)
         {
             var run = DialerSimulation.Run(model with { Seed = seed }, SimulatedMode.Predictive);
             perHour += run.CallsPerHour / seeds;
             occupancy += run.Occupancy / seeds;
+            placed += run.CallsPlaced;
+            reached += run.AnsweredByPerson;
         }
+        // A call the dialer hangs up is an attempt that reaches nobody: per attempt a person is reached a little
+        // less often than they answer (the simulated day says how much less).
+        if (placed > 0 && reached > 0) p = Math.Min(p, reached / placed);
         var perName = (1 - Math.Pow(1 - p, attemptsLeftPerName)) / p;
         var attempts = remainingNames * perName;
         var hours = perHour > 0 ? attempts / perHour : double.PositiveInfinity;

@@ -191,6 +191,18 @@ public sealed class AsteriskAmiGateway(
             log.LogInformation("Asterisk did not hang up {Channel}: {Message}", call.FirstChannel, reply["Message"]);
     }
 
+    /// <summary>Hangup of a dialer call still ringing; not once the line picked up (answering-machine detection
+    /// may still be listening to a person).</summary>
+    public async Task<bool> CancelRingingAsync(string callId, CancellationToken ct = default)
+    {
+        if (!calls.TryGetValue(callId, out var call) || call.FirstChannel is null || call.Ended || call.PickedUpAt is not null || call.AnsweredAt is not null)
+            return false;
+        var reply = await SendAsync(AmiMessage.Action("Hangup").Add("Channel", call.FirstChannel).Add("Cause", "16"), ct);
+        if (reply.Response == "Success") return true;
+        log.LogInformation("Asterisk did not hang up the ringing {Channel}: {Message}", call.FirstChannel, reply["Message"]);
+        return false;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromSeconds(Math.Max(0.01, Options.ReconnectMinSeconds));

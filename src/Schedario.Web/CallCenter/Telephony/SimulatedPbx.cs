@@ -114,6 +114,19 @@ public sealed class SimulatedPbx(
     public Task HangUpAsync(string callId, CancellationToken ct = default) =>
         calls.TryGetValue(callId, out var call) && End(callId, call, null) is { } delivery ? delivery.WaitAsync(ct) : Task.CompletedTask;
 
+    public async Task<bool> CancelRingingAsync(string callId, CancellationToken ct = default)
+    {
+        if (!calls.TryGetValue(callId, out var call)) return false;
+        Task? delivery;
+        lock (call.Gate)
+        {
+            if (call.State != SimState.Ringing) return false;
+            delivery = End(callId, call, null);
+        }
+        if (delivery is not null) await delivery.WaitAsync(ct);
+        return delivery is not null;
+    }
+
     /// <summary>Fixes what outbound calls to <paramref name="number"/> do (as dialled or in E.164), over the configured
     /// rules; with <paramref name="afterSeconds"/>, also how long they ring before it happens (each number its own
     /// ring, as people answer after different rings), over the options' times.</summary>

@@ -59,6 +59,13 @@ public interface ITelephonyGateway
     Task HangUpAsync(string callId, CancellationToken ct = default);
 
     /// <summary>
+    /// Ends an outbound call that is still ringing (the dialer gives up on it). A call the other end already
+    /// picked up is left alone, even while answering-machine detection still listens: hanging up on a person
+    /// would be a silent call. False when nothing was ended (picked up, ended, unknown).
+    /// </summary>
+    Task<bool> CancelRingingAsync(string callId, CancellationToken ct = default);
+
+    /// <summary>
     /// Connects an outbound call the person already answered (the dialer's) to an operator's extension
     /// (Asterisk: a Redirect of the called party's channel; the simulator: the call moves to the extension).
     /// </summary>

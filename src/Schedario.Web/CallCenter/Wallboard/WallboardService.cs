@@ -37,7 +37,7 @@ public sealed class WallboardService(SchedarioDb db, TimeProvider clock, Wallboa
     sealed record Camp(
         int Id, string Code, string Name, DialMode DialMode, bool DialerActive, DateTime? DialerStartedAt, bool Retired,
         double AbandonLimitPercent, AbandonWindow AbandonWindow, CallingDays CallingDays, TimeOnly? CallFrom, TimeOnly? CallTo, int MaxAttempts,
-        DialerRunnerState? Runner);
+        int HangUpAfterSeconds, DialerRunnerState? Runner);
 
     public async Task<WallboardDto> SnapshotAsync(CancellationToken ct = default)
     {
@@ -61,7 +61,7 @@ public sealed class WallboardService(SchedarioDb db, TimeProvider clock, Wallboa
                 || db.OperatorPresence().Any(p => p.DialerCampaignId == c.Id && p.BarOpenUntil > now)
             orderby c.Code
             select new Camp(c.Id, c.Code, c.Name, c.DialMode, c.DialerActive, c.DialerStartedAt, c.Retired, c.AbandonLimitPercent, c.AbandonWindow,
-                c.CallingDays, c.CallFrom, c.CallTo, c.MaxAttempts, r)).ToListAsync(ct);
+                c.CallingDays, c.CallFrom, c.CallTo, c.MaxAttempts, c.HangUpAfterSeconds, r)).ToListAsync(ct);
         var ids = campaigns.Select(c => c.Id).ToList();
 
         var inFlight = ids.Count == 0 ? [] : await db.DialerCalls().AsNoTracking()
@@ -369,7 +369,8 @@ public sealed class WallboardService(SchedarioDb db, TimeProvider clock, Wallboa
             // A simulation of an hour per seed (tens of milliseconds): off the request's thread, and cached.
             WallboardForecastDto Compute()
             {
-                var estimate = DialerForecast.Estimate(operators, names, attemptsLeft, new DialerStats(priorPersonRate: learned, priorWeight: 1000), perDay);
+                var estimate = DialerForecast.Estimate(operators, names, attemptsLeft, new DialerStats(priorPersonRate: learned, priorWeight: 1000), perDay,
+                    hangUpAfterSeconds: c.DialMode == DialMode.Predictive && c.HangUpAfterSeconds > 0 ? c.HangUpAfterSeconds : null);
                 var ends = double.IsFinite(estimate.CallingHours) ? AddCallingHours(tz, now, estimate.CallingHours, c.CallingDays, from, to) : null;
                 return new(names, operators, Math.Round(estimate.CallingHours, 2), Math.Round(estimate.AttemptsPerHour, 1), ends, now,
                     ends is null ? "Nessun giorno di chiamata nei prossimi mesi: nessuna previsione." : null);

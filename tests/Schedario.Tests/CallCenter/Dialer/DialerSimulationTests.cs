@@ -104,10 +104,16 @@ public class DialerSimulationTests
     public void Forecast_gives_hours_from_the_simulated_pace_and_the_attempts_per_name()
     {
         var stats = new DialerStats(priorPersonRate: 0.25);
-        var f = DialerForecast.Estimate(operators: 10, remainingNames: 5000, attemptsLeftPerName: 3, stats, seeds: 1);
+        // A campaign that never hangs up: every attempt reaches a person at the learned rate.
+        var f = DialerForecast.Estimate(operators: 10, remainingNames: 5000, attemptsLeftPerName: 3, stats, seeds: 1, hangUpAfterSeconds: null);
         Assert.True(f.AttemptsPerHour > 100);
         var p = stats.PersonRate;
         Assert.Equal(5000 * (1 - Math.Pow(1 - p, 3)) / p, f.ExpectedAttempts, 3);
+        // One that hangs up after 15 s: some attempts end before the person would have answered, so the names
+        // take a few more attempts (and the dialer places them faster).
+        var hangingUp = DialerForecast.Estimate(operators: 10, remainingNames: 5000, attemptsLeftPerName: 3, stats, seeds: 1);
+        Assert.InRange(hangingUp.ExpectedAttempts, f.ExpectedAttempts * 1.001, f.ExpectedAttempts * 1.15);
+        Assert.True(hangingUp.AttemptsPerHour > f.AttemptsPerHour);
         Assert.Equal(f.ExpectedAttempts / f.AttemptsPerHour, f.CallingHours, 6);
         Assert.Equal(f.CallingHours / 8, f.CallingDays, 6);
         var more = DialerForecast.Estimate(operators: 20, remainingNames: 5000, attemptsLeftPerName: 3, stats, seeds: 1);

@@ -151,6 +151,29 @@ public sealed class AsteriskAmiGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_dialer_gives_up_on_a_ringing_call_with_a_hangup_but_never_once_the_line_picked_up()
+    {
+        await gateway.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var ringing = await gateway.PlaceCallAsync(new PlaceCallRequest(PlaceCallRequest.DialerQueuePrefix + "7", "3339876540"));
+        await server.WaitForActionAsync("Originate");
+        await server.ReplayAsync("dialer-0-ringing.txt", new Dictionary<string, string> { ["ChannelId"] = ringing });
+        await Task.Delay(200);
+        Assert.True(await gateway.CancelRingingAsync(ringing));
+        var hangup = await server.WaitForActionAsync("Hangup");
+        Assert.Equal(("Local/3339876540@schedario-dialer-00000005;1", "16"), (hangup["Channel"], hangup["Cause"]));
+
+        // Picked up, machine detection still listening (it may be a person saying "pronto"): left alone.
+        var pickedUp = await gateway.PlaceCallAsync(new PlaceCallRequest(PlaceCallRequest.DialerQueuePrefix + "7", "3339876541"));
+        await server.WaitForActionAsync("Originate", occurrence: 2);
+        await server.ReplayAsync("dialer-1-picked-up.txt", new Dictionary<string, string> { ["ChannelId"] = pickedUp });
+        await Task.Delay(300);
+        Assert.False(await gateway.CancelRingingAsync(pickedUp));
+        Assert.False(await gateway.CancelRingingAsync("schedario-unknown"));
+        await Task.Delay(200);
+        Assert.Single(server.Actions, a => a["Action"] == "Hangup");
+    }
+
+    [Fact]
     public async Task A_dialer_call_whose_machine_detection_never_reports_counts_as_a_person_after_the_time_out()
     {
         await using var pbx = new FakeAmiServer(User, Secret);

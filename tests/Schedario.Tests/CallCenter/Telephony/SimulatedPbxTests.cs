@@ -151,6 +151,22 @@ public sealed class SimulatedPbxTests : IDisposable
     }
 
     [Fact]
+    public async Task The_dialer_can_give_up_on_a_ringing_call_but_never_on_one_picked_up()
+    {
+        pbx.SetOutcome("3331111111", SimulatedOutcome.Answer, afterSeconds: 4);
+        var ringing = await pbx.PlaceCallAsync(new PlaceCallRequest("202", "3339999999"));
+        var answered = await pbx.PlaceCallAsync(new PlaceCallRequest("203", "3331111111"));
+        await Advance(4);
+        Assert.True(await pbx.CancelRingingAsync(ringing));
+        Assert.False(await pbx.CancelRingingAsync(answered)); // a person is on the line: left alone
+        Assert.False(await pbx.CancelRingingAsync(ringing));  // already ended
+        Assert.False(await pbx.CancelRingingAsync("unknown"));
+        await Advance(60);
+        Assert.Equal((HungUp, "cancelled"), (sink.Events.Single(e => e.CallId == ringing && e.Kind == HungUp).Kind, sink.Events.Single(e => e.CallId == ringing && e.Kind == HungUp).Cause));
+        Assert.DoesNotContain(sink.Events, e => e.CallId == answered && e.Kind == HungUp);
+    }
+
+    [Fact]
     public async Task Bad_numbers_and_unknown_calls_are_clear_errors()
     {
         var bad = await Assert.ThrowsAsync<ValidationException>(() => pbx.SimulateInboundAsync("12", "not a number"));

@@ -242,7 +242,9 @@ sealed class CampaignDialer(
         {
             var n = await db.DialerCalls().Where(d => d.Id == c.Id && d.State == DialerCallState.Ringing)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DialerCallState.HangingUp), ct);
-            if (n == 1) await SafeAsync(() => gateway.HangUpAsync(c.ExternalCallId!, ct));
+            // A call the person picked up meanwhile is left to ring on into the answer (the PBX refuses): the
+            // next look connects it or counts it abandoned, as any answer.
+            if (n == 1) await SafeAsync(() => gateway.CancelRingingAsync(c.ExternalCallId!, ct));
         }
     }
 
