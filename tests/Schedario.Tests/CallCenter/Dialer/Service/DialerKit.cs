@@ -50,6 +50,21 @@ public sealed class DialerKit(SchedarioAppFactory app, HttpClient admin)
 
     public SimulatedPbx Pbx => app.Services.GetRequiredService<SimulatedPbx>();
 
+    /// <summary>Calls the PBX says nothing of count as lost after <paramref name="seconds"/> instead of the kit's 3 s, until disposed
+    /// (for calls that must ring longer than that).</summary>
+    public IDisposable LostCallsAfter(int seconds)
+    {
+        var options = app.Services.GetRequiredService<IOptions<DialerOptions>>().Value;
+        var before = options.LostCallSeconds;
+        options.LostCallSeconds = seconds;
+        return new Restore(() => options.LostCallSeconds = before);
+    }
+
+    sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     /// <summary>A campaign callable all day every day, with its dialing settings.</summary>
     public async Task<CampaignDto> CampaignAsync(string mode = "power", double lines = 1, int abandonAfter = 3, int maxAttempts = 5,
         TimeOnly? from = null, TimeOnly? to = null, int lockoutHours = 72, int? hangUpAfter = null)

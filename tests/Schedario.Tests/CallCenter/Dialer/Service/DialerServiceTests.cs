@@ -190,10 +190,7 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
         // The operator goes to lunch, and the calls have rung 20 s (the clock of the rows moved back instead
         // of waiting; the kit's 3 s "lost call" limit would settle them first): a person answering now would
         // find nobody, so the dialer hangs them up.
-        var options = fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DialerOptions>>().Value;
-        var lost = options.LostCallSeconds;
-        options.LostCallSeconds = 120;
-        try
+        using (kit.LostCallsAfter(120))
         {
             await OkAsync<PhoneBarDto>(await ops[0].Client.PostAsJsonAsync("/api/v1/phone-bar/state", new { state = "paused", pauseReason = "Pranzo" }));
             await kit.WithDbAsync(db => db.DialerCalls().Where(d => d.CampaignId == campaign.Id && d.State == DialerCallState.Ringing)
@@ -214,7 +211,6 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
             var learner = fixture.Factory.Services.GetRequiredService<DialerService>().LearnerOf(campaign.Id);
             Assert.Equal(ended.Count, learner!.HangUpsLearned);
         }
-        finally { options.LostCallSeconds = lost; }
         await kit.StopAsync(campaign.Id);
     }
 
@@ -225,14 +221,16 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
         await kit.RegisterCheckedAsync();
         var campaign = await kit.CampaignAsync(mode: "predictive");
         var names = await kit.NamesAsync(campaign.Id, 1, SimulatedOutcome.Answer);
-        kit.Pbx.SetOutcome(names[0].Phone, SimulatedOutcome.Answer, afterSeconds: 2);
+        kit.Pbx.SetOutcome(names[0].Phone, SimulatedOutcome.Answer, afterSeconds: 4);
+        using var ringsLonger = kit.LostCallsAfter(60); // a 4 s ring is not a lost call
         var ops = await kit.OperatorsAsync(campaign.Id, 1);
         await kit.StartAsync(campaign.Id);
         var ringing = await kit.WaitForCallsAsync(campaign.Id, c => c.Any(x => x.State == DialerCallState.Ringing), "a call ringing");
         // The dialer has decided to hang it up (the request is on its way to the PBX) when the person picks up.
         var id = ringing.Single().Id;
-        await kit.WithDbAsync(db => db.DialerCalls().Where(d => d.Id == id && d.State == DialerCallState.Ringing)
+        var marked = await kit.WithDbAsync(db => db.DialerCalls().Where(d => d.Id == id && d.State == DialerCallState.Ringing)
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DialerCallState.HangingUp)));
+        Assert.Equal(1, marked); // still ringing when marked: the answer below comes to a call being hung up
         var connected = await kit.WaitForCallsAsync(campaign.Id, c => c.Single().State is DialerCallState.Connected or DialerCallState.Ended, "answered call settled");
         Assert.Equal((DialerCallState.Connected, ops[0].Id), (connected.Single().State, connected.Single().OperatorUserId));
         await kit.StopAsync(campaign.Id);
