@@ -58,6 +58,8 @@ public sealed class WallboardDialerBrowserTests(BrowserFixture browser) : IClass
         await Expect(card.GetByTestId("wb-operators-value")).ToHaveTextAsync($"{Operators} / {Operators}");
         await Expect(card.GetByTestId("wb-ringing-value")).ToHaveTextAsync("0");
         await Expect(card.GetByTestId("wb-talking-value")).ToHaveTextAsync("0");
+        // A predictive campaign shows the calls its dialer ended unanswered today, and the minimum ring.
+        await Expect(card.GetByTestId("wb-hung-up")).ToContainTextAsync("dopo almeno 15 s di squilli");
 
         // Start; the operators work their calls while the supervisor watches.
         using var stopOperators = new CancellationTokenSource();

@@ -63,6 +63,8 @@ public sealed class DialerRunnerState
     public int OperatorsLoggedIn { get; set; }
     public double AbandonRateWindow { get; set; }
     public double LearnedAnswerRate { get; set; }
+    /// <summary>Calls the dialer hung up unanswered today (local day) after the campaign's minimum ring (ADR 0021).</summary>
+    public int HungUpToday { get; set; }
 }
 
 sealed class DialerCallConfiguration : IEntityTypeConfiguration<DialerCall>

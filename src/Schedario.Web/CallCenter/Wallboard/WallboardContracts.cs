@@ -31,13 +31,15 @@ public sealed record WallboardOperatorDto(
 /// <param name="Waiting">Answered by a person, waiting for a free operator (an abandon if it lasts).</param>
 /// <param name="Talking">Connected to an operator.</param>
 /// <param name="AbandonNow">The last hour.</param>
+/// <param name="HangUpAfterSeconds">The campaign's minimum ring before the dialer may hang up an unanswered call (0 = never).</param>
+/// <param name="HungUpToday">Calls the dialer hung up unanswered today after that ring (the runner's count).</param>
 /// <param name="AbandonWindow">Over the campaign's own window (<paramref name="AbandonWindowName"/>), the figure held against the limit.</param>
 public sealed record WallboardCampaignDto(
     int Id, string Code, string Name, string DialMode, bool DialerActive, DateTime? DialerStartedAt,
     bool Running, string? NodeId, DateTime? HeartbeatAt, bool Dialing, string? Hold, string? HoldMessage,
     double DialLevel, int Ringing, int Waiting, int Talking, int OperatorsReady, int OperatorsLoggedIn,
     double AbandonLimitPercent, string AbandonWindowName, WallboardAbandon AbandonNow, WallboardAbandon AbandonWindow,
-    WallboardOutcomes Outcomes, WallboardForecastDto? Forecast);
+    WallboardOutcomes Outcomes, WallboardForecastDto? Forecast, int HangUpAfterSeconds = 0, int HungUpToday = 0);
 
 /// <summary>
 /// Abandon rate = <paramref name="Abandoned"/> ÷ <paramref name="AnsweredByPerson"/> (answered calls that a

@@ -103,7 +103,9 @@ public sealed class WallboardService(SchedarioDb db, TimeProvider clock, Wallboa
                 joined.Count(o => o.State == OperatorState.Ready), joined.Count,
                 c.AbandonLimitPercent, c.AbandonWindow.ToString(),
                 Rate(lastHour, c.AbandonLimitPercent), Rate(window, c.AbandonLimitPercent),
-                outcomes.TryGetValue(c.Id, out var o) ? o : Empty, forecast));
+                outcomes.TryGetValue(c.Id, out var o) ? o : Empty, forecast,
+                c.DialMode == DialMode.Predictive ? c.HangUpAfterSeconds : 0,
+                c.Runner is { } state && state.HeartbeatAt >= dayStart ? state.HungUpToday : 0));
         }
 
         var open = operators.Where(o => o.State != OperatorState.Offline).ToList();

@@ -42,6 +42,9 @@ sealed class CampaignDialer(
     long numbersLeft = long.MaxValue;
     DateTime numbersCountedAt;
     string lastPublished = "";
+    // Calls hung up unanswered today, for the wallboard: counted from the database when the runner starts, then kept.
+    int hungUpToday;
+    DateTime hungUpDayStart;
     DateTime lastStateWrite;
     Task? loop;
 
@@ -117,6 +120,9 @@ sealed class CampaignDialer(
         }
         catch (Exception ex) when (ex is not OperationCanceledException) { log.LogInformation(ex, "Dialer of campaign {Campaign}: warm-up failed", campaignId); }
         outcomes = await db.Outcomes().AsNoTracking().Where(o => o.Active).ToDictionaryAsync(o => o.Code, StringComparer.Ordinal, ct);
+        hungUpDayStart = WindowStart(AbandonWindow.Day, clock.GetUtcNow().UtcDateTime, clock);
+        hungUpToday = await db.DialerCalls().AsNoTracking()
+            .CountAsync(d => d.CampaignId == campaignId && d.State == DialerCallState.Ended && d.Cause == HungUpCause && d.EndedAt >= hungUpDayStart, ct);
         var recent = await db.DialerCalls().AsNoTracking()
             .Where(d => d.CampaignId == campaignId && d.State == DialerCallState.Ended && d.Result != DialerCallResult.NotPlaced)
             .OrderByDescending(d => d.Id).Take(2000)
@@ -407,6 +413,9 @@ sealed class CampaignDialer(
                     var ended = f.TelEndedAt ?? now;
                     stats.RecordHungUp((ended - call.PlacedAt).TotalSeconds);
                     await EndAsync(db, campaign, call, DialerCallResult.NoAnswer, HungUpCause, "NON RISPONDE", now, ct);
+                    var dayStart = WindowStart(AbandonWindow.Day, now, clock);
+                    if (dayStart != hungUpDayStart) (hungUpDayStart, hungUpToday) = (dayStart, 0);
+                    hungUpToday++;
                     return;
                 }
                 if (f.TelState == TelephonyCallState.Ended)
@@ -653,8 +662,9 @@ sealed class CampaignDialer(
             DialLevel = Math.Round(level, 3), Ringing = Count(DialerCallState.Placing, DialerCallState.Ringing), Waiting = Count(DialerCallState.Waiting),
             Connected = Count(DialerCallState.Connected), OperatorsReady = team.Ready, OperatorsLoggedIn = team.LoggedIn,
             AbandonRateWindow = Math.Round(rate, 5), LearnedAnswerRate = Math.Round(stats.PersonRate, 4),
+            HungUpToday = WindowStart(AbandonWindow.Day, now, clock) == hungUpDayStart ? hungUpToday : 0,
         };
-        var signature = $"{state.Hold}|{state.HoldMessage}|{state.DialLevel}|{state.Ringing}|{state.Waiting}|{state.Connected}|{state.OperatorsReady}|{state.OperatorsLoggedIn}|{state.AbandonRateWindow}";
+        var signature = $"{state.Hold}|{state.HoldMessage}|{state.DialLevel}|{state.Ringing}|{state.Waiting}|{state.Connected}|{state.OperatorsReady}|{state.OperatorsLoggedIn}|{state.AbandonRateWindow}|{state.HungUpToday}";
         var changed = signature != lastPublished;
         if (!changed && now - lastStateWrite < TimeSpan.FromSeconds(2)) return;
         using var writer = await SqliteWriteGate.EnterAsync(db, ct);
@@ -663,7 +673,7 @@ sealed class CampaignDialer(
             .SetProperty(s => s.HoldMessage, state.HoldMessage).SetProperty(s => s.DialLevel, state.DialLevel).SetProperty(s => s.Ringing, state.Ringing)
             .SetProperty(s => s.Waiting, state.Waiting).SetProperty(s => s.Connected, state.Connected).SetProperty(s => s.OperatorsReady, state.OperatorsReady)
             .SetProperty(s => s.OperatorsLoggedIn, state.OperatorsLoggedIn).SetProperty(s => s.AbandonRateWindow, state.AbandonRateWindow)
-            .SetProperty(s => s.LearnedAnswerRate, state.LearnedAnswerRate), ct);
+            .SetProperty(s => s.LearnedAnswerRate, state.LearnedAnswerRate).SetProperty(s => s.HungUpToday, state.HungUpToday), ct);
         if (n == 0)
         {
             db.Add(state);

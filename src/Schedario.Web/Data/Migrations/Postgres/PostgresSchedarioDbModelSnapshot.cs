@@ -428,6 +428,9 @@ namespace Schedario.Web.Data.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<int>("HungUpToday")
+                        .HasColumnType("integer");
+
                     b.Property<double>("LearnedAnswerRate")
                         .HasColumnType("double precision");
 

@@ -413,6 +413,9 @@ namespace Schedario.Web.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("HungUpToday")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("LearnedAnswerRate")
                         .HasColumnType("REAL");
 

@@ -210,6 +210,16 @@ public abstract class DialerServiceTests<TFixture>(TFixture fixture) : IClassFix
             }
             var learner = fixture.Factory.Services.GetRequiredService<DialerService>().LearnerOf(campaign.Id);
             Assert.Equal(ended.Count, learner!.HangUpsLearned);
+            // The supervisor's wallboard says how many calls the dialer ended unanswered today, and after how long.
+            var admin = await fixture.Factory.CreateAdminClientAsync();
+            Schedario.Web.CallCenter.Wallboard.WallboardCampaignDto? row = null;
+            for (var i = 0; i < 100 && row?.HungUpToday != ended.Count; i++)
+            {
+                if (i > 0) await Task.Delay(50);
+                var board = (await admin.GetFromJsonAsync<Schedario.Web.CallCenter.Wallboard.WallboardDto>("/api/v1/wallboard"))!;
+                row = board.Campaigns.Single(c => c.Id == campaign.Id);
+            }
+            Assert.Equal((15, ended.Count), (row!.HangUpAfterSeconds, row.HungUpToday));
         }
         await kit.StopAsync(campaign.Id);
     }
