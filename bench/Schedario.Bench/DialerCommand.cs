@@ -22,7 +22,7 @@ static class DialerCommand
         var seeds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10;
         var threads = Environment.GetEnvironmentVariable("DIALER_THREADS") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 2;
         Console.WriteLine($"dialer {what}: {Environment.ProcessorCount} cores, {threads} threads, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        PrintModel(new DialerModel());
+        PrintModel(WithHangUpFromEnvironment(new DialerModel()));
         var sw = Stopwatch.StartNew();
         switch (what)
         {
@@ -79,15 +79,20 @@ static class DialerCommand
             if (Environment.GetEnvironmentVariable("DIALER_TALK_SD") is { } sd) model = model with { TalkSdSeconds = double.Parse(sd, CultureInfo.InvariantCulture) };
             // DIALER_HOURS=1: a shorter day (is the cold start, while the pacer learns, what costs occupancy?).
             if (Environment.GetEnvironmentVariable("DIALER_HOURS") is { } h) model = model with { DayHours = double.Parse(h, CultureInfo.InvariantCulture) };
-            // DIALER_HANGUP_AFTER=off: calls ring until answered or rung out (the pacer never hangs up); a number: that minimum ring.
-            if (Environment.GetEnvironmentVariable("DIALER_HANGUP_AFTER") is { } hu)
-                model = model with { HangUpAfterSeconds = hu == "off" ? null : double.Parse(hu, CultureInfo.InvariantCulture) };
+            model = WithHangUpFromEnvironment(model);
             results[i] = jobs[i].mode == SimulatedMode.Predictive && (PredictiveOverride() is not null || FixedTheta() is not null)
                 ? DialerSimulation.Run(model, new PredictivePacer(PredictiveOverride()) { FixedTheta = FixedTheta() })
                 : DialerSimulation.Run(model, jobs[i].mode);
         });
         return new Point(ops, rate, Modes.ToDictionary(m => m, m => results.Where((_, i) => jobs[i].mode == m).ToArray()));
     }
+
+    /// <summary>DIALER_HANGUP_AFTER=off: calls ring until answered or rung out (the campaign never hangs up, as
+    /// before ADR 0021); a number: that minimum ring. Unset: the product's default (15 s).</summary>
+    internal static DialerModel WithHangUpFromEnvironment(DialerModel model) =>
+        Environment.GetEnvironmentVariable("DIALER_HANGUP_AFTER") is { } hu
+            ? model with { HangUpAfterSeconds = hu == "off" ? null : double.Parse(hu, CultureInfo.InvariantCulture) }
+            : model;
 
     /// <summary>DIALER_TARGET_SHARE (0.3–0.95) runs the predictive pacer at another margin under the limit.</summary>
     static PredictiveSettings? PredictiveOverride() =>

@@ -60,9 +60,7 @@ static class DialerLiveCommand
         var seed = (int)Arg(5, 1);
         var tickMs = (int)Math.Max(5, Arg(6, Math.Round(250 / speed)));
         var model = new DialerModel { Operators = operators, AnswerRate = 0.25, MachineRate = 0.05, FastFailRate = 0.10, Seed = seed };
-        // DIALER_HANGUP_AFTER=off: the campaign never hangs up a ringing call (as before ADR 0021).
-        if (Environment.GetEnvironmentVariable("DIALER_HANGUP_AFTER") is { } hu)
-            model = model with { HangUpAfterSeconds = hu == "off" ? null : double.Parse(hu, CultureInfo.InvariantCulture) };
+        model = DialerCommand.WithHangUpFromEnvironment(model);
 
         Console.WriteLine($"dialer-live: {operators} operator bots, {wallMinutes} wall minutes at ×{speed} (= {wallMinutes * speed:0} simulated minutes), {names:N0} names, seed {seed}, runner tick {tickMs} ms wall (= {tickMs * speed:0} simulated ms)");
         Machine.Print();
