@@ -58,7 +58,7 @@ static class DialerCommand
         $"model: {m.DayHours} h day; person answers after lognormal ring mean {m.RingMeanSeconds} s sd {m.RingSdSeconds} s (2..{m.RingOutSeconds - 1} s); " +
         $"no answer rings out at {m.RingOutSeconds} s; fast fail {m.FastFailRate:P0} in 1-5 s; machine {m.MachineRate:P0} (detected {m.MachineDetectSeconds} s after answer); " +
         $"talk lognormal mean {m.TalkMeanSeconds} s sd {m.TalkSdSeconds} s; wrap-up lognormal mean {m.WrapUpMeanSeconds} s sd {m.WrapUpSdSeconds} s; " +
-        $"abandon after {m.AbandonAfterSeconds} s, limit {m.AbandonLimit:P0}; predictive may hang up a call unanswered after {(m.HangUpAfterSeconds is { } hu ? hu + " s of ringing" : "never")}; manual {m.ManualDialSeconds} s, preview {m.PreviewSeconds} s; power 2.0 lines per ready operator; " +
+        $"abandon after {m.AbandonAfterSeconds} s, limit {m.AbandonLimit:P0}; {(m.HangUpAfterSeconds is { } hu ? $"predictive may hang up a call unanswered after {hu} s of ringing" : "predictive never hangs up a ringing call")}; manual {m.ManualDialSeconds} s, preview {m.PreviewSeconds} s; power 2.0 lines per ready operator; " +
         "VICIdial-style: ADAPT_TAPERED, start 1.0, max 3.0, intensity 0, available-only tally off, offset 0, update 15 s, averages over 60 s");
 
     sealed record Point(int Operators, double AnswerRate, Dictionary<SimulatedMode, DialerRunResult[]> Runs)
