@@ -39,7 +39,8 @@ public sealed class VisibilityBrowserTests(BrowserFixture browser) : IClassFixtu
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = subject.Name }).ClickAsync();
         await page.Locator("#user-password").FillAsync(AccessKit.Password);
         await page.GetByTestId("save-user").ClickAsync();
-        await Expect(page.GetByTestId("users-table")).ToContainTextAsync(userName);
+        // A save on a loaded CI machine (the full suite runs beside it) can take longer than the default 5 s.
+        await Expect(page.GetByTestId("users-table")).ToContainTextAsync(userName, new() { Timeout = 15_000 });
 
         // 2. From the list, the first two of the three records become the operator's.
         await page.GotoAsync("/customers");
